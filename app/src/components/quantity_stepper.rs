@@ -1,0 +1,70 @@
+use leptos::prelude::*;
+use lucide_leptos::{Minus, Plus};
+
+/// Minus, the number, Plus. The number is a real input, so the form works before
+/// hydration and from the keyboard; the buttons only step it once hydrated.
+/// Values outside `1..=max` are not clamped here: the server refuses them with the
+/// allowed range.
+#[component]
+pub fn QuantityStepper(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    max: i32,
+    #[prop(default = 1)] initial: i32,
+) -> impl IntoView {
+    let value = RwSignal::new(initial.to_string());
+    let current = move || value.with(|v| v.trim().parse::<i32>().ok());
+    let step = move |delta: i32| {
+        let next = current()
+            .unwrap_or(initial)
+            .saturating_add(delta)
+            .clamp(1, max.max(1));
+        value.set(next.to_string());
+    };
+    let id = format!("{name}-input");
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id.clone() class="caption">
+                {label}
+            </label>
+            <div class="inline-flex w-fit items-center rounded-xl border border-line bg-surface">
+                <button
+                    type="button"
+                    class="btn-ghost w-11 px-0"
+                    aria-label="Decrease quantity"
+                    data-testid="quantity-decrease"
+                    disabled=move || current().is_some_and(|q| q <= 1)
+                    on:click=move |_| step(-1)
+                >
+                    <span aria-hidden="true">
+                        <Minus size=20 />
+                    </span>
+                </button>
+                <input
+                    id=id
+                    name=name
+                    type="number"
+                    inputmode="numeric"
+                    min="1"
+                    max=max.to_string()
+                    required
+                    class="h-11 w-14 min-w-[2ch] bg-transparent text-center tabular-nums text-ink [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none [&::-webkit-outer-spin-button]:appearance-none"
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+                <button
+                    type="button"
+                    class="btn-ghost w-11 px-0"
+                    aria-label="Increase quantity"
+                    data-testid="quantity-increase"
+                    disabled=move || current().is_some_and(|q| q >= max)
+                    on:click=move |_| step(1)
+                >
+                    <span aria-hidden="true">
+                        <Plus size=20 />
+                    </span>
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,67 @@
+//! Shopfront: the Leptos app shared by the server (SSR) and the browser (hydration).
+
+// Leptos' statically typed views nest deeply; erasing them everywhere would cost speed.
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod error;
+pub mod pages;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod types;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::Header;
+use crate::pages::{HomePage, NotFound, ProductPage};
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-canvas font-sans text-ink antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The router and the page frame.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the page once the browser has taken over, for tests and styles that care.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shopfront.css" />
+        <Title formatter=|page: String| format!("{page} · Shopfront") />
+        <Router>
+            <Header cart_count=Signal::stored(0) />
+            <main>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,7 @@
+//! `#[server]` functions, grouped by subject. Each has a fixed endpoint under `/api`.
+//!
+//! They return [`AppError`](crate::error::AppError); the server turns its variant
+//! into the HTTP status, so a server fn only says what went wrong.
+
+pub mod cart;
+pub mod catalog;

@@ -1,0 +1,3 @@
+//! SeaORM entities: the database's rows, which never leave the server.
+
+pub mod product;

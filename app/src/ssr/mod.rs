@@ -1,0 +1,8 @@
+//! Server-only code: state, database access and the services the server fns call.
+
+pub mod db;
+pub mod entities;
+pub mod services;
+pub mod state;
+
+pub use state::{app_state, AppState};

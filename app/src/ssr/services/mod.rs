@@ -1,0 +1,4 @@
+//! The store's rules, as plain functions over a database connection.
+
+pub mod cart;
+pub mod catalog;

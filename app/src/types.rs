@@ -1,0 +1,214 @@
+//! What crosses the wire between the server and the browser.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A currency the store can price in, with its ISO 4217 minor-unit exponent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Currency {
+    Usd,
+    Eur,
+    Gbp,
+    Jpy,
+    Kwd,
+}
+
+impl Currency {
+    /// Every currency the store knows.
+    pub const ALL: [Currency; 5] = [Self::Usd, Self::Eur, Self::Gbp, Self::Jpy, Self::Kwd];
+
+    /// The ISO 4217 code, upper case.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Usd => "USD",
+            Self::Eur => "EUR",
+            Self::Gbp => "GBP",
+            Self::Jpy => "JPY",
+            Self::Kwd => "KWD",
+        }
+    }
+
+    /// How many decimal places the minor unit has (cents: 2, yen: 0, fils: 3).
+    pub fn exponent(self) -> u32 {
+        match self {
+            Self::Jpy => 0,
+            Self::Usd | Self::Eur | Self::Gbp => 2,
+            Self::Kwd => 3,
+        }
+    }
+
+    /// The symbol printed before the amount; currencies without a common one
+    /// print their code followed by a space.
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::Usd => "$",
+            Self::Eur => "€",
+            Self::Gbp => "£",
+            Self::Jpy => "¥",
+            Self::Kwd => "KWD ",
+        }
+    }
+
+    /// Parses an ISO 4217 code in any letter case.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|currency| currency.code().eq_ignore_ascii_case(code))
+    }
+}
+
+/// An amount of money: an integer count of the currency's minor unit.
+///
+/// This is the only place in the code base that turns an amount into text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    /// Amount in the currency's minor unit (cents for USD, yen for JPY).
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Self {
+        Self { minor, currency }
+    }
+
+    /// The amount times a quantity, or `None` if it would overflow.
+    pub fn checked_mul(self, quantity: i64) -> Option<Self> {
+        self.minor
+            .checked_mul(quantity)
+            .map(|minor| Self::new(minor, self.currency))
+    }
+
+    /// The sum of two amounts in the same currency, or `None` on overflow or a
+    /// currency mismatch.
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        if self.currency != other.currency {
+            return None;
+        }
+        self.minor
+            .checked_add(other.minor)
+            .map(|minor| Self::new(minor, self.currency))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exponent = self.currency.exponent();
+        let scale = 10_u64.pow(exponent);
+        let magnitude = self.minor.unsigned_abs();
+        let (units, fraction) = (magnitude / scale, magnitude % scale);
+
+        let digits = units.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+
+        let sign = if self.minor < 0 { "-" } else { "" };
+        write!(f, "{sign}{}{grouped}", self.currency.prefix())?;
+        if exponent > 0 {
+            write!(f, ".{fraction:0width$}", width = exponent as usize)?;
+        }
+        Ok(())
+    }
+}
+
+/// A product as the grid shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub slug: String,
+    pub name: String,
+    pub price: Money,
+    pub image_path: String,
+    pub stock: i32,
+}
+
+/// A product as its own page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub price: Money,
+    pub image_path: String,
+    pub stock: i32,
+}
+
+/// Largest quantity of one product a single cart line may hold.
+pub const MAX_LINE_QUANTITY: i32 = 99;
+
+/// Stock at or below this is shown as "Only N left".
+pub const LOW_STOCK: i32 = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_two_decimal_currencies_with_grouping() {
+        assert_eq!(Money::new(123_450, Currency::Usd).to_string(), "$1,234.50");
+        assert_eq!(Money::new(5, Currency::Usd).to_string(), "$0.05");
+        assert_eq!(Money::new(0, Currency::Usd).to_string(), "$0.00");
+        assert_eq!(Money::new(1_999, Currency::Eur).to_string(), "€19.99");
+        assert_eq!(
+            Money::new(100_000_000, Currency::Gbp).to_string(),
+            "£1,000,000.00"
+        );
+    }
+
+    #[test]
+    fn formats_zero_decimal_currencies_without_a_fraction() {
+        assert_eq!(Money::new(1_235, Currency::Jpy).to_string(), "¥1,235");
+        assert_eq!(Money::new(999, Currency::Jpy).to_string(), "¥999");
+        assert_eq!(Money::new(1_000, Currency::Jpy).to_string(), "¥1,000");
+    }
+
+    #[test]
+    fn formats_three_decimal_currencies_exactly() {
+        assert_eq!(
+            Money::new(1_234_500, Currency::Kwd).to_string(),
+            "KWD 1,234.500"
+        );
+        assert_eq!(Money::new(7, Currency::Kwd).to_string(), "KWD 0.007");
+    }
+
+    #[test]
+    fn formats_negative_and_extreme_amounts() {
+        assert_eq!(Money::new(-150, Currency::Usd).to_string(), "-$1.50");
+        assert_eq!(
+            Money::new(i64::MIN, Currency::Usd).to_string(),
+            "-$92,233,720,368,547,758.08"
+        );
+        assert_eq!(
+            Money::new(i64::MAX, Currency::Jpy).to_string(),
+            "¥9,223,372,036,854,775,807"
+        );
+    }
+
+    #[test]
+    fn arithmetic_refuses_overflow_and_mixed_currencies() {
+        let price = Money::new(1_999, Currency::Usd);
+        assert_eq!(price.checked_mul(3), Some(Money::new(5_997, Currency::Usd)));
+        assert_eq!(Money::new(i64::MAX, Currency::Usd).checked_mul(2), None);
+        assert_eq!(price.checked_add(Money::new(1, Currency::Jpy)), None);
+        assert_eq!(
+            price.checked_add(Money::new(1, Currency::Usd)),
+            Some(Money::new(2_000, Currency::Usd))
+        );
+    }
+
+    #[test]
+    fn currency_codes_round_trip_in_any_case() {
+        for currency in Currency::ALL {
+            assert_eq!(Currency::from_code(currency.code()), Some(currency));
+            assert_eq!(
+                Currency::from_code(&currency.code().to_lowercase()),
+                Some(currency)
+            );
+        }
+        assert_eq!(Currency::from_code("XXX"), None);
+    }
+}

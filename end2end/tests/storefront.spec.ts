@@ -1,0 +1,91 @@
+import { expect, test } from "@playwright/test";
+import { expectNoHorizontalScroll, waitForHydration, watchConsole } from "./helpers";
+
+test.describe("the home page", () => {
+  test("shows the seeded catalog, styled, with no console errors", async ({ page }) => {
+    const errors = watchConsole(page);
+    await page.goto("/");
+    await waitForHydration(page);
+    const names = page.getByTestId("product-name");
+    await expect(names).toHaveCount(12);
+    await expect(names.first()).toHaveText("Stoneware Mug");
+    await expect(page.getByText("$129.00")).toBeVisible();
+
+    // Tailwind's output is applied: the header is sticky and the brand button is filled.
+    const header = page.locator("header");
+    await expect(header).toHaveCSS("position", "sticky");
+    const button = page.getByRole("button", { name: "Add to cart" }).first();
+    const background = await button.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).not.toBe("rgba(0, 0, 0, 0)");
+    expect(errors).toEqual([]);
+  });
+
+  for (const width of [360, 1280]) {
+    test(`fits a ${width} px screen without sideways scrolling`, async ({ page }, info) => {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto("/");
+      await expect(page.getByTestId("product-name")).toHaveCount(12);
+      await expectNoHorizontalScroll(page);
+      const columns = await page
+        .getByTestId("product-grid")
+        .evaluate((grid) => getComputedStyle(grid).gridTemplateColumns.split(" ").length);
+      expect(columns).toBe(width === 360 ? 1 : 3);
+      await page.screenshot({ path: info.outputPath(`home-${width}.png`), fullPage: true });
+    });
+  }
+});
+
+test.describe("a product page", () => {
+  test("hydrates: the stepper changes the quantity and the form answers in place", async ({ page }) => {
+    const errors = watchConsole(page);
+    await page.goto("/products/pour-over-kettle");
+    await expect(page.getByRole("heading", { name: "Pour-Over Kettle" })).toBeVisible();
+    await waitForHydration(page);
+
+    const quantity = page.getByLabel("Quantity");
+    await expect(quantity).toHaveValue("1");
+    await page.getByRole("button", { name: "Increase quantity" }).click();
+    await page.getByRole("button", { name: "Increase quantity" }).click();
+    await expect(quantity).toHaveValue("3");
+    await page.getByRole("button", { name: "Decrease quantity" }).click();
+    await expect(quantity).toHaveValue("2");
+
+    const url = page.url();
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page.getByTestId("add-to-cart-result")).toContainText("Pour-Over Kettle");
+    expect(page.url(), "hydrated, the form answers without leaving the page").toBe(url);
+    expect(errors).toEqual([]);
+  });
+
+  test("refuses a quantity above the stock with the allowed range", async ({ page }) => {
+    await page.goto("/products/canvas-tote");
+    await waitForHydration(page);
+    await page.getByLabel("Quantity").fill("7");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Only 3 left in stock. Choose a quantity from 1 to 3.");
+  });
+
+  test("an unknown product shows the friendly 404 page", async ({ page }) => {
+    const response = await page.goto("/products/no-such-thing");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();
+    await page.getByRole("link", { name: "Back to the shop" }).click();
+    await expect(page.getByTestId("product-name")).toHaveCount(12);
+  });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the product form still posts and the page reports the answer", async ({ page }) => {
+    await page.goto("/products/stoneware-mug");
+    await page.getByLabel("Quantity").fill("0");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page).toHaveURL(/\/products\/stoneware-mug\?/);
+    await expect(page.getByRole("alert")).toHaveText("Choose a quantity from 1 to 40.");
+
+    await page.getByLabel("Quantity").fill("2");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page.getByTestId("add-to-cart-result")).toContainText("Stoneware Mug");
+  });
+});

@@ -1,0 +1,22 @@
+//! Shopfront's database schema, applied in order at server start-up.
+//!
+//! Migrations are append-only: a change to the schema is a new file, never an
+//! edit of one that has shipped.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_products;
+mod m20261122_000002_seed_products;
+
+/// Every migration the store knows, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_products::Migration),
+            Box::new(m20261122_000002_seed_products::Migration),
+        ]
+    }
+}

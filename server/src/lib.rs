@@ -1,0 +1,10 @@
+//! Shopfront's server: settings, the router and its start-up.
+
+// Leptos' statically typed views nest deeply when the router renders them.
+#![recursion_limit = "256"]
+
+pub mod config;
+pub mod health;
+pub mod server_fn_status;
+pub mod startup;
+pub mod telemetry;

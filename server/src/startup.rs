@@ -1,0 +1,168 @@
+//! Builds the whole application: database, routes, middleware, listener.
+
+use axum::body::Body;
+use axum::http::{HeaderName, Request};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{file_and_error_handler, generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use std::io;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use app::ssr::AppState;
+use app::{shell, App};
+
+use crate::config::Settings;
+use crate::{health, server_fn_status};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("could not prepare the data folder {path}: {source}")]
+    DataDir { path: String, source: io::Error },
+    #[error("could not open the database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("could not listen on {addr}: {source}")]
+    Bind { addr: String, source: io::Error },
+}
+
+/// A built server, bound to its port and ready to serve.
+pub struct Application {
+    port: u16,
+    listener: TcpListener,
+    router: Router,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Opens and migrates the database and binds the listener (port 0 picks a free
+    /// one, which [`Application::port`] reports).
+    pub async fn build(
+        settings: &Settings,
+        mut leptos_options: LeptosOptions,
+    ) -> Result<Self, StartupError> {
+        if settings.uses_default_sqlite() {
+            std::fs::create_dir_all(&settings.data_dir).map_err(|source| {
+                StartupError::DataDir {
+                    path: settings.data_dir.display().to_string(),
+                    source,
+                }
+            })?;
+        }
+        let db = app::ssr::db::connect(&settings.database_url).await?;
+        app::ssr::db::migrate(&db).await?;
+
+        let listener = TcpListener::bind(settings.site_addr)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: settings.site_addr.to_string(),
+                source,
+            })?;
+        let local = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: settings.site_addr.to_string(),
+            source,
+        })?;
+        leptos_options.site_addr = local;
+
+        let state = AppState {
+            db: db.clone(),
+            leptos_options,
+            public_base_url: settings.public_base_url.clone().into(),
+        };
+        Ok(Self {
+            port: local.port(),
+            listener,
+            router: router(state),
+            db,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool the application serves from.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until the process is asked to stop, finishing requests in flight.
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+/// Every route of the store: pages, server fns, health, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+    let request_id = HeaderName::from_static("x-request-id");
+
+    Router::new()
+        .merge(health::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response(server_fn_status::fix_status))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CompressionLayer::new()),
+        )
+        .with_state(state)
+}
+
+/// Leptos settings for this run: those cargo-leptos passes in, with the defaults
+/// of `Cargo.toml` when the binary runs on its own.
+pub fn leptos_options(
+    settings: &Settings,
+) -> Result<LeptosOptions, leptos::config::errors::LeptosConfigError> {
+    let mut options = leptos::config::get_configuration(None)?.leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "shopfront".into();
+    }
+    options.site_addr = settings.site_addr;
+    Ok(options)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,148 @@
+//! The catalog and add-to-cart server fns, called as the browser calls them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::spawn_app;
+use serde_json::Value;
+
+async fn error_message(response: reqwest::Response) -> String {
+    let body: Value = response.json().await.expect("errors are JSON");
+    // AppError serialises as {"Variant": "sentence"}.
+    body.as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn list_products_returns_prices_in_minor_units() {
+    let app = spawn_app().await;
+    let response = app.server_fn("list_products", &[]).await;
+    assert_eq!(response.status(), 200);
+    let products: Value = response.json().await.unwrap();
+    let products = products.as_array().unwrap();
+    assert_eq!(products.len(), 12);
+    assert_eq!(products[0]["slug"], "stoneware-mug");
+    assert_eq!(products[0]["price"]["minor"], 1800);
+    assert_eq!(products[0]["price"]["currency"], "Usd");
+}
+
+#[tokio::test]
+async fn get_product_answers_404_for_unknown_and_inactive_products() {
+    let app = spawn_app().await;
+    let response = app
+        .server_fn("get_product", &[("slug", "no-such-thing")])
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        error_message(response).await,
+        "That product is not in our catalog."
+    );
+
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared("UPDATE products SET active = false WHERE slug = 'glass-carafe'")
+        .await
+        .unwrap();
+    let response = app
+        .server_fn("get_product", &[("slug", "glass-carafe")])
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(app.get("/products/glass-carafe").await.status(), 404);
+}
+
+#[tokio::test]
+async fn add_to_cart_refuses_bad_quantities_with_the_allowed_range() {
+    let app = spawn_app().await;
+    for quantity in [
+        "0",
+        "-1",
+        "100",
+        "abc",
+        "",
+        "1.5",
+        "99999999999999999999999",
+    ] {
+        let response = app
+            .server_fn(
+                "add_to_cart",
+                &[("slug", "stoneware-mug"), ("quantity", quantity)],
+            )
+            .await;
+        assert_eq!(response.status(), 400, "quantity {quantity:?}");
+        let message = error_message(response).await;
+        assert!(
+            message.contains("from 1 to 40"),
+            "quantity {quantity:?}: {message}"
+        );
+    }
+    let response = app
+        .server_fn("add_to_cart", &[("slug", "canvas-tote"), ("quantity", "4")])
+        .await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        error_message(response).await,
+        "Only 3 left in stock. Choose a quantity from 1 to 3."
+    );
+}
+
+#[tokio::test]
+async fn add_to_cart_answers_unknown_products_missing_fields_and_sold_out() {
+    let app = spawn_app().await;
+    let response = app
+        .server_fn(
+            "add_to_cart",
+            &[("slug", "<script>alert(1)</script>"), ("quantity", "1")],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+
+    let response = app.server_fn("add_to_cart", &[("quantity", "1")]).await;
+    assert_eq!(
+        response.status(),
+        400,
+        "a missing slug is the sender's mistake"
+    );
+
+    let response = app
+        .server_fn(
+            "add_to_cart",
+            &[("slug", "brass-bottle-opener"), ("quantity", "1")],
+        )
+        .await;
+    assert_eq!(response.status(), 409);
+    assert_eq!(
+        error_message(response).await,
+        "Brass Bottle Opener is sold out."
+    );
+}
+
+#[tokio::test]
+async fn a_form_posted_without_javascript_returns_to_its_page_with_the_message() {
+    let app = spawn_app().await;
+    let response = app
+        .form_post(
+            "add_to_cart",
+            &[("slug", "stoneware-mug"), ("quantity", "0")],
+            "/products/stoneware-mug",
+        )
+        .await;
+    assert!(
+        response.status().is_redirection(),
+        "got {}",
+        response.status()
+    );
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&app.url("/products/stoneware-mug?")),
+        "{location}"
+    );
+
+    // Following the redirect shows the sentence on the product page.
+    let page = app.client.get(&location).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Choose a quantity from 1 to 40."), "{html}");
+}

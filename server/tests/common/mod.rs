@@ -1,0 +1,159 @@
+//! Starts the real application on a free port with a database of its own.
+//!
+//! Each test gets a fresh SQLite file, or, when `TEST_DATABASE_URL` points at a
+//! PostgreSQL server, a fresh database created on it for that test alone.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use leptos::config::LeptosOptions;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::config::Settings;
+use server::startup::Application;
+
+pub struct TestApp {
+    pub address: String,
+    /// Follows no redirects and keeps cookies, like a careful browser.
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub database_url: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// Calls a server fn the way hydrated code does (a form body, JSON back).
+    pub async fn server_fn(&self, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{name}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// Submits a server fn's form the way a browser without JavaScript does.
+    pub async fn form_post(
+        &self,
+        name: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{name}")))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", self.url(referer))
+            .form(form)
+            .send()
+            .await
+            .expect("request failed")
+    }
+}
+
+/// Which database the tests run on, for messages.
+pub fn backend() -> &'static str {
+    if std::env::var("TEST_DATABASE_URL").is_ok() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+/// A database URL no other test uses.
+pub async fn fresh_database_url() -> String {
+    let name = format!("shopfront_test_{}", uuid::Uuid::new_v4().simple());
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) => {
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("TEST_DATABASE_URL does not connect");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("could not create a test database");
+            admin.close().await.ok();
+            with_database_name(&admin_url, &name)
+        }
+        Err(_) => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+/// `postgres://u:p@h:5432/postgres?x=y` with its database name replaced.
+fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let prefix = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{prefix}/{name}?{query}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let database_url = fresh_database_url().await;
+    let settings = Settings::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(database_url.clone()),
+        "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
+        "RUST_LOG" => Some("warn".to_owned()),
+        _ => None,
+    })
+    .expect("test settings are valid");
+    let options = LeptosOptions::builder()
+        .output_name("shopfront")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(settings.site_addr)
+        .build();
+    let application = Application::build(&settings, options)
+        .await
+        .expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let db = application.db().clone();
+    tokio::spawn(application.run_until_stopped());
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        db,
+        database_url,
+    }
+}
+
+#[test]
+fn replaces_only_the_database_name() {
+    assert_eq!(
+        with_database_name("postgres://u:p@localhost:5432/postgres", "t1"),
+        "postgres://u:p@localhost:5432/t1"
+    );
+    assert_eq!(
+        with_database_name("postgres://u:p@localhost/postgres?sslmode=disable", "t1"),
+        "postgres://u:p@localhost/t1?sslmode=disable"
+    );
+    assert_eq!(
+        with_database_name("postgres://localhost", "t1"),
+        "postgres://localhost/t1"
+    );
+}
