@@ -42,7 +42,7 @@ test.describe("a product page", () => {
     await expect(page.getByRole("heading", { name: "Pour-Over Kettle" })).toBeVisible();
     await waitForHydration(page);
 
-    const quantity = page.getByLabel("Quantity");
+    const quantity = page.getByLabel("Quantity", { exact: true });
     await expect(quantity).toHaveValue("1");
     await page.getByRole("button", { name: "Increase quantity" }).click();
     await page.getByRole("button", { name: "Increase quantity" }).click();
@@ -60,7 +60,7 @@ test.describe("a product page", () => {
   test("refuses a quantity above the stock with the allowed range", async ({ page }) => {
     await page.goto("/products/canvas-tote");
     await waitForHydration(page);
-    await page.getByLabel("Quantity").fill("7");
+    await page.getByLabel("Quantity", { exact: true }).fill("7");
     await page.getByRole("button", { name: "Add to cart" }).click();
     await expect(page.getByRole("alert")).toHaveText("Only 3 left in stock. Choose a quantity from 1 to 3.");
   });
@@ -79,12 +79,12 @@ test.describe("without JavaScript", () => {
 
   test("the product form still posts and the page reports the answer", async ({ page }) => {
     await page.goto("/products/stoneware-mug");
-    await page.getByLabel("Quantity").fill("0");
+    await page.getByLabel("Quantity", { exact: true }).fill("0");
     await page.getByRole("button", { name: "Add to cart" }).click();
     await expect(page).toHaveURL(/\/products\/stoneware-mug\?/);
     await expect(page.getByRole("alert")).toHaveText("Choose a quantity from 1 to 40.");
 
-    await page.getByLabel("Quantity").fill("2");
+    await page.getByLabel("Quantity", { exact: true }).fill("2");
     await page.getByRole("button", { name: "Add to cart" }).click();
     await expect(page.getByTestId("add-to-cart-result")).toContainText("Stoneware Mug");
   });

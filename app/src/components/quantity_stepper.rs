@@ -3,8 +3,10 @@ use lucide_leptos::{Minus, Plus};
 
 /// Minus, the number, Plus. The number is a real input, so the form works before
 /// hydration and from the keyboard; the buttons only step it once hydrated.
-/// Values outside `1..=max` are not clamped here: the server refuses them with the
-/// allowed range.
+///
+/// The input carries no `min`/`max`/`required`: values outside `1..=max` are not
+/// clamped or blocked by the browser's own bubble, but refused by the server with
+/// the store's sentence, shown under the button.
 #[component]
 pub fn QuantityStepper(
     #[prop(into)] name: String,
@@ -45,9 +47,6 @@ pub fn QuantityStepper(
                     name=name
                     type="number"
                     inputmode="numeric"
-                    min="1"
-                    max=max.to_string()
-                    required
                     class="h-11 w-14 min-w-[2ch] bg-transparent text-center tabular-nums text-ink [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none [&::-webkit-outer-spin-button]:appearance-none"
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
