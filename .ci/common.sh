@@ -41,8 +41,10 @@ ensure_node_tools() {
   # Tailwind and wasm-opt come from npm, so cargo-leptos downloads nothing.
   if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ] \
     || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "Installing the front-end tools (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    say "Installing the front-end tools (npm install, from package-lock.json)"
+    # Not `npm ci`: npm 11 leaves Tailwind's optional per-platform packages out of
+    # the lock file and then refuses it; `npm install` honours the lock all the same.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
