@@ -3,6 +3,7 @@
 // Leptos' statically typed views nest deeply; erasing them everywhere would cost speed.
 #![recursion_limit = "256"]
 
+pub mod actions;
 pub mod components;
 pub mod error;
 pub mod pages;
@@ -16,8 +17,10 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::actions::StoreActions;
 use crate::components::Header;
-use crate::pages::{HomePage, NotFound, ProductPage};
+use crate::pages::{CartPage, HomePage, NotFound, ProductPage, SignInPage, SignUpPage};
+use crate::server_fns::cart::get_shopper;
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,13 +58,33 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/shopfront.css" />
         <Title formatter=|page: String| format!("{page} · Shopfront") />
         <Router>
-            <Header cart_count=Signal::stored(0) />
-            <main>
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
-                </Routes>
-            </main>
+            <StoreFrame />
         </Router>
+    }
+}
+
+/// The header and the routes, with the shared actions in context. It sits inside
+/// the router so that the actions see errors brought back to a page by a form
+/// posted without JavaScript.
+#[component]
+fn StoreFrame() -> impl IntoView {
+    // `<Routes>` offers the error a no-JavaScript form post brought back in the URL
+    // only once it renders; the actions are made before it, so offer it first.
+    leptos_router::hooks::use_url()
+        .read_untracked()
+        .provide_server_action_error();
+    let actions = StoreActions::provide();
+    let shopper = Resource::new(move || actions.version(), |_| get_shopper());
+    view! {
+        <Header shopper />
+        <main>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
+                <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/account/sign-up") view=SignUpPage ssr=SsrMode::Async />
+            </Routes>
+        </main>
     }
 }

@@ -137,6 +137,60 @@ pub struct ProductDetail {
     pub stock: i32,
 }
 
+/// The currency the store prices and sells in.
+pub const STORE_CURRENCY: Currency = Currency::Usd;
+
+/// One line of a cart, priced from the catalog at the moment it is read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CartLineView {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    pub image_path: String,
+    pub unit_price: Money,
+    pub quantity: i32,
+    pub line_total: Money,
+    /// The most this line may hold: the stock, and never above 99.
+    pub max_quantity: i32,
+    /// False once the product is no longer sold or is sold out: it can only be removed.
+    pub available: bool,
+}
+
+/// A shopper's cart as the cart page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CartView {
+    /// The open cart's id, or `None` while the shopper has none.
+    pub cart_id: Option<i32>,
+    pub lines: Vec<CartLineView>,
+    /// Units across the available lines.
+    pub item_count: u32,
+    /// The sum of the available lines.
+    pub subtotal: Money,
+    /// Something the shopper should know, such as a quantity lowered at sign-in.
+    pub notice: Option<String>,
+}
+
+impl CartView {
+    /// The cart of a shopper who has none yet.
+    pub fn empty() -> Self {
+        Self {
+            cart_id: None,
+            lines: Vec::new(),
+            item_count: 0,
+            subtotal: Money::new(0, STORE_CURRENCY),
+            notice: None,
+        }
+    }
+}
+
+/// What the header needs to know about the shopper.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopperView {
+    /// The account's email when signed in.
+    pub email: Option<String>,
+    pub cart_count: u32,
+}
+
 /// Largest quantity of one product a single cart line may hold.
 pub const MAX_LINE_QUANTITY: i32 = 99;
 

@@ -78,10 +78,12 @@ async fn the_database_refuses_negative_prices_and_stock() {
 
 #[tokio::test]
 async fn adding_checks_the_product_the_stock_and_the_quantity() {
+    use services::cart::{add_to_cart, view, Owner};
     let conn = catalog().await;
+    let owner = Owner::Guest("a-guest-session".to_owned());
     let add = |slug: &'static str, quantity: &'static str| {
-        let conn = conn.clone();
-        async move { services::cart::add_to_cart(&conn, slug, quantity).await }
+        let (conn, owner) = (conn.clone(), owner.clone());
+        async move { add_to_cart(&conn, &owner, slug, quantity, 0).await }
     };
     assert_eq!(add("nope", "1").await.unwrap_err().status(), 404);
     assert_eq!(
@@ -90,4 +92,19 @@ async fn adding_checks_the_product_the_stock_and_the_quantity() {
     );
     assert_eq!(add("canvas-tote", "4").await.unwrap_err().status(), 400);
     assert_eq!(add("stoneware-mug", "x").await.unwrap_err().status(), 400);
+    assert!(
+        view(&conn, Some(&owner)).await.unwrap().lines.is_empty(),
+        "refusals add nothing"
+    );
+
+    add("canvas-tote", "2").await.unwrap();
+    add("canvas-tote", "1").await.unwrap();
+    let cart = view(&conn, Some(&owner)).await.unwrap();
+    assert_eq!(cart.item_count, 3);
+    assert_eq!(cart.subtotal, Money::new(3 * 2400, Currency::Usd));
+    assert_eq!(
+        add("canvas-tote", "1").await.unwrap_err().status(),
+        400,
+        "no more than the stock"
+    );
 }

@@ -52,7 +52,8 @@ test.describe("a product page", () => {
 
     const url = page.url();
     await page.getByRole("button", { name: "Add to cart" }).click();
-    await expect(page.getByTestId("add-to-cart-result")).toContainText("Pour-Over Kettle");
+    await expect(page.getByTestId("add-to-cart-result")).toHaveText("Added to your cart.");
+    await expect(page.getByTestId("cart-count"), "the badge updates without a reload").toHaveText("2");
     expect(page.url(), "hydrated, the form answers without leaving the page").toBe(url);
     expect(errors).toEqual([]);
   });
@@ -86,6 +87,7 @@ test.describe("without JavaScript", () => {
 
     await page.getByLabel("Quantity", { exact: true }).fill("2");
     await page.getByRole("button", { name: "Add to cart" }).click();
-    await expect(page.getByTestId("add-to-cart-result")).toContainText("Stoneware Mug");
+    await expect(page.getByTestId("cart-count")).toHaveText("2");
+    await expect(page.getByRole("link", { name: "Cart, 2 items" })).toBeVisible();
   });
 });

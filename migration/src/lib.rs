@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_products;
 mod m20261122_000002_seed_products;
+mod m20261122_000003_create_accounts_and_carts;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_products::Migration),
             Box::new(m20261122_000002_seed_products::Migration),
+            Box::new(m20261122_000003_create_accounts_and_carts::Migration),
         ]
     }
 }

@@ -92,10 +92,18 @@ impl Application {
     }
 
     /// Serves until the process is asked to stop, finishing requests in flight.
+    /// Expired sessions and old sign-in failures are purged every hour meanwhile.
     pub async fn run_until_stopped(self) -> io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let housekeeping = tokio::spawn(housekeeping(self.db.clone()));
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+        housekeeping.abort();
+        served
     }
 }
 
@@ -144,6 +152,24 @@ pub fn leptos_options(
     }
     options.site_addr = settings.site_addr;
     Ok(options)
+}
+
+async fn housekeeping(db: DatabaseConnection) {
+    use app::ssr::services::accounts;
+    use app::ssr::sessions;
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        every_hour.tick().await;
+        let now = sessions::now();
+        match sessions::purge_expired(&db, now).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "purged expired sessions"),
+            Err(err) => tracing::warn!(error = %err, "could not purge expired sessions"),
+        }
+        if let Err(err) = accounts::purge_old_failures(&db, now).await {
+            tracing::warn!(error = %err, "could not purge old sign-in failures");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use lucide_leptos::{LoaderCircle, ShoppingCart};
+use lucide_leptos::ShoppingCart;
 
-use crate::components::{Alert, AlertKind, QuantityStepper};
+use crate::components::{Alert, AlertKind, PendingIcon, QuantityStepper};
 use crate::server_fns::cart::AddToCart;
 use crate::types::MAX_LINE_QUANTITY;
 
@@ -48,20 +48,9 @@ pub fn AddToCartForm(
                     disabled=move || sold_out || pending.get()
                     aria-busy=move || pending.get().to_string()
                 >
-                    <span aria-hidden="true">
-                        {move || {
-                            if pending.get() {
-                                view! {
-                                    <span class="inline-flex animate-spin">
-                                        <LoaderCircle size=20 />
-                                    </span>
-                                }
-                                    .into_any()
-                            } else {
-                                view! { <ShoppingCart size=20 /> }.into_any()
-                            }
-                        }}
-                    </span>
+                    <PendingIcon pending>
+                        <ShoppingCart size=20 />
+                    </PendingIcon>
                     {if sold_out { "Sold out" } else { "Add to cart" }}
                 </button>
             </div>

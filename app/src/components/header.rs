@@ -1,14 +1,13 @@
 use leptos::prelude::*;
-use lucide_leptos::{ShoppingCart, User};
+use lucide_leptos::{LogIn, LogOut, ShoppingCart, User};
 
-/// The sticky top bar: store name, account entry, cart with its item count.
+use crate::actions::StoreActions;
+use crate::types::ShopperView;
+
+/// The sticky top bar: store name, account menu, cart with its item count.
 #[component]
-pub fn Header(#[prop(into)] cart_count: Signal<u32>) -> impl IntoView {
-    let cart_label = move || match cart_count.get() {
-        0 => "Cart, empty".to_owned(),
-        1 => "Cart, 1 item".to_owned(),
-        n => format!("Cart, {n} items"),
-    };
+pub fn Header(shopper: Resource<Result<ShopperView, crate::error::AppError>>) -> impl IntoView {
+    let actions = StoreActions::from_context();
     view! {
         <header class="sticky top-0 z-10 border-b border-line bg-surface">
             <div class="mx-auto flex h-16 max-w-6xl items-center justify-between gap-4 px-4 sm:px-6 lg:px-8">
@@ -16,35 +15,84 @@ pub fn Header(#[prop(into)] cart_count: Signal<u32>) -> impl IntoView {
                     "Shopfront"
                 </a>
                 <nav aria-label="Account and cart" class="flex items-center gap-1">
-                    <a href="/account/sign-in" class="btn-ghost px-3" aria-label="Sign in">
-                        <span aria-hidden="true">
-                            <User size=20 />
-                        </span>
-                        <span class="hidden text-sm sm:inline" aria-hidden="true">
-                            "Sign in"
-                        </span>
-                    </a>
-                    <a
-                        href="/cart"
-                        class="btn-ghost relative w-11 px-0"
-                        aria-label=cart_label
-                        data-testid="cart-link"
-                    >
-                        <span aria-hidden="true">
-                            <ShoppingCart size=20 />
-                        </span>
-                        <Show when=move || { cart_count.get() > 0 }>
-                            <span
-                                aria-hidden="true"
-                                data-testid="cart-count"
-                                class="absolute -right-0.5 -top-0.5 flex h-5 min-w-5 items-center justify-center rounded-full bg-brand px-1 text-xs font-semibold tabular-nums text-brand-ink"
-                            >
-                                {move || cart_count.get().min(99)}
-                            </span>
-                        </Show>
-                    </a>
+                    <Transition fallback=|| view! { <CartLink count=0 /> }>
+                        {move || Suspend::new(async move {
+                            let shopper = shopper.await.unwrap_or_default();
+                            view! {
+                                <AccountMenu email=shopper.email actions />
+                                <CartLink count=shopper.cart_count />
+                            }
+                        })}
+                    </Transition>
                 </nav>
             </div>
         </header>
+    }
+}
+
+#[component]
+fn CartLink(count: u32) -> impl IntoView {
+    let label = match count {
+        0 => "Cart, empty".to_owned(),
+        1 => "Cart, 1 item".to_owned(),
+        n => format!("Cart, {n} items"),
+    };
+    view! {
+        <a href="/cart" class="btn-ghost relative w-11 px-0" aria-label=label data-testid="cart-link">
+            <span aria-hidden="true">
+                <ShoppingCart size=20 />
+            </span>
+            {(count > 0)
+                .then(|| {
+                    view! {
+                        <span
+                            aria-hidden="true"
+                            data-testid="cart-count"
+                            class="absolute -right-0.5 -top-0.5 flex h-5 min-w-5 items-center justify-center rounded-full bg-brand px-1 text-xs font-semibold tabular-nums text-brand-ink"
+                        >
+                            {count.min(99)}
+                        </span>
+                    }
+                })}
+        </a>
+    }
+}
+
+/// "Sign in" for guests; for an account, a menu (a `<details>`, so it opens
+/// without JavaScript) with the email and Sign out.
+#[component]
+fn AccountMenu(email: Option<String>, actions: StoreActions) -> impl IntoView {
+    match email {
+        None => view! {
+            <a href="/account/sign-in" class="btn-ghost px-3" data-testid="sign-in-link">
+                <span aria-hidden="true">
+                    <LogIn size=20 />
+                </span>
+                <span class="text-sm">"Sign in"</span>
+            </a>
+        }
+        .into_any(),
+        Some(email) => view! {
+            <details class="relative" data-testid="account-menu">
+                <summary class="btn-ghost list-none px-3 [&::-webkit-details-marker]:hidden" aria-label="Account">
+                    <span aria-hidden="true">
+                        <User size=20 />
+                    </span>
+                    <span class="hidden max-w-48 truncate text-sm sm:inline">{email.clone()}</span>
+                </summary>
+                <div class="card absolute right-0 mt-2 flex w-64 flex-col gap-3 shadow-md">
+                    <p class="caption truncate">"Signed in as " <span class="text-ink">{email}</span></p>
+                    <ActionForm action=actions.sign_out>
+                        <button type="submit" class="btn-secondary w-full">
+                            <span aria-hidden="true">
+                                <LogOut size=20 />
+                            </span>
+                            "Sign out"
+                        </button>
+                    </ActionForm>
+                </div>
+            </details>
+        }
+        .into_any(),
     }
 }

@@ -2,14 +2,20 @@
 
 mod add_to_cart;
 mod alert;
+mod cart_line;
+mod cart_summary;
 mod header;
+mod pending_icon;
 mod price;
 pub mod product_tile;
 mod quantity_stepper;
 
 pub use add_to_cart::AddToCartForm;
 pub use alert::{Alert, AlertKind};
+pub use cart_line::CartLineRow;
+pub use cart_summary::CartSummary;
 pub use header::Header;
+pub use pending_icon::PendingIcon;
 pub use price::Price;
 pub use product_tile::ProductTile;
 pub use quantity_stepper::QuantityStepper;

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::actions::StoreActions;
 use crate::components::{Alert, AlertKind, ProductTile};
 use crate::pages::ErrorPanel;
-use crate::server_fns::cart::AddToCart;
 use crate::server_fns::catalog::list_products;
 
 /// `/`: the product grid.
@@ -11,7 +11,7 @@ use crate::server_fns::catalog::list_products;
 pub fn HomePage() -> impl IntoView {
     let products = Resource::new(|| (), |_| list_products());
     // One action for the whole grid; the tile the shopper used reports its outcome.
-    let add = ServerAction::<AddToCart>::new();
+    let add = StoreActions::from_context().add;
     let last_used = RwSignal::new(None::<String>);
     // A form posted without JavaScript comes back as a fresh page that knows the
     // outcome but not the tile: report it once, above the grid.

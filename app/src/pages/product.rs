@@ -3,11 +3,11 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 use lucide_leptos::ArrowLeft;
 
+use crate::actions::StoreActions;
 use crate::components::product_tile::StockNote;
 use crate::components::{AddToCartForm, Price};
 use crate::error::AppError;
 use crate::pages::{ErrorPanel, NotFound};
-use crate::server_fns::cart::AddToCart;
 use crate::server_fns::catalog::get_product;
 use crate::types::ProductDetail;
 
@@ -32,7 +32,7 @@ pub fn ProductPage() -> impl IntoView {
 
 #[component]
 fn ProductView(product: ProductDetail) -> impl IntoView {
-    let add = ServerAction::<AddToCart>::new();
+    let add = StoreActions::from_context().add;
     view! {
         <Title text=product.name.clone() />
         <Meta name="description" content=product.description.clone() />

@@ -1,13 +1,90 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::types::{CartView, ShopperView};
 
-/// Adds a product to the shopper's cart.
+/// Adds a product to the shopper's cart, starting a guest session if they have none.
 ///
 /// The quantity arrives as the text the shopper typed, so that a word or an empty
 /// field is answered with the allowed range rather than a decoding error.
 #[server(endpoint = "add_to_cart")]
 pub async fn add_to_cart(slug: String, quantity: String) -> Result<(), AppError> {
-    use crate::ssr::{app_state, services::cart};
-    cart::add_to_cart(&app_state()?.db, &slug, &quantity).await
+    use crate::ssr::services::cart::{self, Owner};
+    use crate::ssr::{app_state, sessions, shopper};
+    let state = app_state()?;
+    let session = shopper::current_or_new(&state).await?;
+    cart::add_to_cart(
+        &state.db,
+        &Owner::of(&session),
+        &slug,
+        &quantity,
+        sessions::now(),
+    )
+    .await
+}
+
+/// Sets a cart line's quantity: the typed `quantity`, moved by `step` (`-1`, `1`)
+/// when the shopper pressed Minus or Plus.
+#[server(endpoint = "update_cart_line")]
+pub async fn update_cart_line(
+    line_id: String,
+    quantity: String,
+    step: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::services::cart::{self, LINE_NOT_FOUND};
+    use crate::ssr::{app_state, sessions, shopper};
+    let state = app_state()?;
+    let owner = shopper::current(&state)
+        .await?
+        .owner()
+        .ok_or_else(|| AppError::not_found(LINE_NOT_FOUND))?;
+    cart::set_quantity(
+        &state.db,
+        &owner,
+        &line_id,
+        &quantity,
+        step.as_deref(),
+        sessions::now(),
+    )
+    .await
+}
+
+/// Takes a line out of the shopper's cart.
+#[server(endpoint = "remove_cart_line")]
+pub async fn remove_cart_line(line_id: String) -> Result<(), AppError> {
+    use crate::ssr::services::cart::{self, LINE_NOT_FOUND};
+    use crate::ssr::{app_state, sessions, shopper};
+    let state = app_state()?;
+    let owner = shopper::current(&state)
+        .await?
+        .owner()
+        .ok_or_else(|| AppError::not_found(LINE_NOT_FOUND))?;
+    cart::remove_line(&state.db, &owner, &line_id, sessions::now()).await
+}
+
+/// The shopper's cart, priced from the catalog now.
+#[server(endpoint = "get_cart")]
+pub async fn get_cart() -> Result<CartView, AppError> {
+    use crate::ssr::services::cart;
+    use crate::ssr::{app_state, shopper};
+    let state = app_state()?;
+    let shopper = shopper::current(&state).await?;
+    cart::view(&state.db, shopper.owner().as_ref()).await
+}
+
+/// Who the shopper is and how full their cart is, for the header.
+#[server(endpoint = "get_shopper")]
+pub async fn get_shopper() -> Result<ShopperView, AppError> {
+    use crate::ssr::services::{accounts, cart};
+    use crate::ssr::{app_state, shopper};
+    let state = app_state()?;
+    let shopper = shopper::current(&state).await?;
+    let email = match shopper.user_id() {
+        Some(user_id) => accounts::email_of(&state.db, user_id).await?,
+        None => None,
+    };
+    Ok(ShopperView {
+        email,
+        cart_count: cart::item_count(&state.db, shopper.owner().as_ref()).await?,
+    })
 }

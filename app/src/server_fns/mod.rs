@@ -3,5 +3,7 @@
 //! They return [`AppError`](crate::error::AppError); the server turns its variant
 //! into the HTTP status, so a server fn only says what went wrong.
 
+pub mod account;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;

@@ -3,6 +3,8 @@
 pub mod db;
 pub mod entities;
 pub mod services;
+pub mod sessions;
+pub mod shopper;
 pub mod state;
 
 pub use state::{app_state, AppState};

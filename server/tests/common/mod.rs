@@ -17,7 +17,26 @@ pub struct TestApp {
     pub database_url: String,
 }
 
+/// A browser of its own: a fresh cookie jar, no redirects followed.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
 impl TestApp {
+    /// The same app seen from another shopper's browser.
+    pub fn other_shopper(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: browser(),
+            db: self.db.clone(),
+            database_url: self.database_url.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -129,11 +148,7 @@ pub async fn spawn_app() -> TestApp {
     let db = application.db().clone();
     tokio::spawn(application.run_until_stopped());
 
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let client = browser();
     TestApp {
         address,
         client,

@@ -1,4 +1,5 @@
 //! The store's rules, as plain functions over a database connection.
 
+pub mod accounts;
 pub mod cart;
 pub mod catalog;

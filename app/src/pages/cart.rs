@@ -1,0 +1,96 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use lucide_leptos::ShoppingCart;
+
+use crate::actions::StoreActions;
+use crate::components::{Alert, AlertKind, CartLineRow, CartSummary};
+use crate::pages::ErrorPanel;
+use crate::server_fns::cart::get_cart;
+use crate::types::CartView;
+
+/// `/cart`: the lines and the summary, side by side from `lg`, stacked on phones.
+#[component]
+pub fn CartPage() -> impl IntoView {
+    let actions = StoreActions::from_context();
+    let cart = Resource::new(move || actions.version(), |_| get_cart());
+    view! {
+        <Title text="Your cart" />
+        <section class="page">
+            <h1 class="page-title mb-6">"Your cart"</h1>
+            <LineActionError actions />
+            <Transition fallback=|| view! { <p class="caption">"Loading your cart…"</p> }>
+                {move || Suspend::new(async move {
+                    match cart.await {
+                        Ok(cart) => view! { <CartContents cart actions /> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn CartContents(cart: CartView, actions: StoreActions) -> impl IntoView {
+    let notice = cart.notice.clone().map(|notice| {
+        view! {
+            <div class="card mb-6" data-testid="cart-notice">
+                <Alert kind=AlertKind::Success message=notice />
+            </div>
+        }
+    });
+    let lines = if cart.lines.is_empty() {
+        view! { <EmptyCart /> }.into_any()
+    } else {
+        view! {
+            <ul class="flex flex-col gap-4" aria-label="Items in your cart">
+                {cart
+                    .lines
+                    .iter()
+                    .cloned()
+                    .map(|line| view! { <CartLineRow line actions /> })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        {notice}
+        <div class="grid grid-cols-1 gap-6 lg:grid-cols-3 lg:items-start lg:gap-8">
+            <div class="lg:col-span-2">{lines}</div>
+            <CartSummary cart />
+        </div>
+    }
+}
+
+#[component]
+fn EmptyCart() -> impl IntoView {
+    view! {
+        <div class="card flex flex-col items-center gap-4 py-12 text-center" data-testid="empty-cart">
+            <span aria-hidden="true" class="text-muted">
+                <ShoppingCart size=24 />
+            </span>
+            <p>"Your cart is empty."</p>
+            <a href="/" class="btn-primary">
+                "Browse products"
+            </a>
+        </div>
+    }
+}
+
+/// The outcome of the last change to a line that failed, shown above the lines.
+#[component]
+fn LineActionError(actions: StoreActions) -> impl IntoView {
+    let message = move || {
+        let update = actions.update.value().get().and_then(Result::err);
+        let remove = actions.remove.value().get().and_then(Result::err);
+        update.or(remove).map(|err| {
+            view! {
+                <div class="mb-6">
+                    <Alert kind=AlertKind::Danger message=err.to_string() />
+                </div>
+            }
+        })
+    };
+    view! { <div aria-live="polite" data-testid="cart-error">{message}</div> }
+}

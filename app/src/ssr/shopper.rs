@@ -1,0 +1,123 @@
+//! Who is asking: the session behind the request's cookie, and the cookies the
+//! response must carry.
+
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+use crate::ssr::entities::session;
+use crate::ssr::services::cart::Owner;
+use crate::ssr::sessions::{self, NewSession};
+use crate::ssr::AppState;
+
+/// The shopper behind a request: their live session, if they have one.
+#[derive(Clone, Debug)]
+pub struct Shopper {
+    pub session: Option<session::Model>,
+}
+
+impl Shopper {
+    /// Whose cart this shopper reads and writes.
+    pub fn owner(&self) -> Option<Owner> {
+        self.session.as_ref().map(Owner::of)
+    }
+
+    pub fn user_id(&self) -> Option<i32> {
+        self.session.as_ref().and_then(|s| s.user_id)
+    }
+}
+
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The request's session token, from its `Cookie` header.
+fn cookie_token() -> Option<String> {
+    let parts = request_parts()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(sessions::token_from_cookie_header)
+        .map(str::to_owned)
+}
+
+/// The address the request came from, for throttling sign-in attempts.
+pub fn client_address() -> String {
+    request_parts()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn set_cookie(value: String) {
+    if let (Some(options), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(&value),
+    ) {
+        options.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+fn secure(state: &AppState) -> bool {
+    state.public_base_url.starts_with("https://")
+}
+
+/// The shopper making this request. Reading never creates a session; a live one
+/// has its expiry slid forward.
+pub async fn current(state: &AppState) -> Result<Shopper, AppError> {
+    let Some(token) = cookie_token() else {
+        return Ok(Shopper { session: None });
+    };
+    let now = sessions::now();
+    let session = sessions::find(&state.db, &token, now).await?;
+    if let Some(session) = &session {
+        if sessions::refresh(&state.db, session, now).await? {
+            set_cookie(sessions::cookie(&token, secure(state)));
+        }
+    }
+    Ok(Shopper { session })
+}
+
+/// The shopper's session, created now if they have none: the first write to a
+/// cart is what starts a guest session.
+pub async fn current_or_new(state: &AppState) -> Result<session::Model, AppError> {
+    if let Some(session) = current(state).await?.session {
+        return Ok(session);
+    }
+    let NewSession { token, session } = sessions::create(&state.db, None, sessions::now()).await?;
+    set_cookie(sessions::cookie(&token, secure(state)));
+    Ok(session)
+}
+
+/// Starts a signed-in session for `user_id` in place of the shopper's current one
+/// (a new id, so a token planted before sign-in is worth nothing after it), and
+/// hands the guest's cart and orders to the account.
+pub async fn sign_in_as(state: &AppState, user_id: i32) -> Result<(), AppError> {
+    let previous = current(state).await?.session;
+    let now = sessions::now();
+    let NewSession { token, .. } = sessions::create(&state.db, Some(user_id), now).await?;
+    if let Some(previous) = previous {
+        if previous.user_id.is_none() {
+            crate::ssr::services::cart::merge_guest_cart(&state.db, &previous.id, user_id, now)
+                .await?;
+        }
+        sessions::delete(&state.db, &previous.id).await?;
+    }
+    set_cookie(sessions::cookie(&token, secure(state)));
+    Ok(())
+}
+
+/// Ends the shopper's session; the account's cart stays with the account.
+pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
+    if let Some(session) = current(state).await?.session {
+        sessions::delete(&state.db, &session.id).await?;
+    }
+    set_cookie(sessions::expired_cookie(secure(state)));
+    Ok(())
+}
