@@ -35,6 +35,32 @@ test.describe("the home page", () => {
   }
 });
 
+test.describe("dark mode", () => {
+  test.use({ colorScheme: "dark" });
+
+  test("follows the system setting with the dark tokens", async ({ page }) => {
+    await page.goto("/");
+    // Paint each computed colour on a canvas and read back its sRGB brightness (0 to 255),
+    // whatever syntax (oklch, lab, rgb) the browser reports it in.
+    const [canvas, header] = await page.evaluate(() => {
+      const brightness = (color: string) => {
+        const ctx = document.createElement("canvas").getContext("2d")!;
+        ctx.fillStyle = color;
+        ctx.fillRect(0, 0, 1, 1);
+        const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+        return (r + g + b) / 3;
+      };
+      return [
+        brightness(getComputedStyle(document.documentElement).backgroundColor),
+        brightness(getComputedStyle(document.querySelector("header")!).backgroundColor),
+      ];
+    });
+    expect(canvas, "the page is stone-950").toBeLessThan(40);
+    expect(header, "the header is stone-900, a shade lighter").toBeLessThan(60);
+    expect(header).toBeGreaterThan(canvas);
+  });
+});
+
 test.describe("a product page", () => {
   test("hydrates: the stepper changes the quantity and the form answers in place", async ({ page }) => {
     const errors = watchConsole(page);
