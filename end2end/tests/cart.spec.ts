@@ -22,7 +22,7 @@ function line(page: Page, slug: string) {
   return page.locator(`[data-testid="cart-line"][data-slug="${slug}"]`);
 }
 
-/** The guest journey the issue names, with or without JavaScript. */
+/** A guest fills a cart, changes it and signs up, with or without JavaScript. */
 async function guestJourney(page: Page, hydrated: boolean, email: string) {
   await addFromProductPage(page, "stoneware-mug", 2, hydrated);
   await expect(page.getByTestId("cart-count")).toHaveText("2");

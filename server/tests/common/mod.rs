@@ -17,11 +17,14 @@ pub struct TestApp {
     pub database_url: String,
 }
 
-/// A browser of its own: a fresh cookie jar, no redirects followed.
+/// A browser of its own: a fresh cookie jar, no redirects followed, and a time
+/// limit, so a request that never gets an answer fails its test instead of
+/// hanging the run.
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .unwrap()
 }
