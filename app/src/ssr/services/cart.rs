@@ -47,13 +47,17 @@ impl Owner {
 /// Reads a line quantity the shopper typed, allowing 1 to 99 and never more than
 /// what is in stock.
 pub fn parse_quantity(raw: &str, stock: i32) -> Result<i32, AppError> {
-    let quantity: i64 = raw.trim().parse().map_err(|_| {
+    check_quantity(parse_whole_number(raw, stock)?, stock)
+}
+
+/// The number the shopper typed, before any range check.
+fn parse_whole_number(raw: &str, stock: i32) -> Result<i64, AppError> {
+    raw.trim().parse().map_err(|_| {
         AppError::bad_request(format!(
             "The quantity must be a whole number. {}",
             range(stock)
         ))
-    })?;
-    check_quantity(quantity, stock)
+    })
 }
 
 fn range(stock: i32) -> String {
@@ -218,12 +222,7 @@ pub async fn set_quantity(
         .ok_or_else(|| {
             AppError::Conflict("That product is no longer sold; you can remove it.".to_owned())
         })?;
-    let typed: i64 = quantity.trim().parse().map_err(|_| {
-        AppError::bad_request(format!(
-            "The quantity must be a whole number. {}",
-            range(product.stock)
-        ))
-    })?;
+    let typed = parse_whole_number(quantity, product.stock)?;
     let step: i64 = match step.map(str::trim) {
         None | Some("") | Some("0") => 0,
         Some("-1") => -1,
@@ -236,22 +235,14 @@ pub async fn set_quantity(
     };
     let wanted = check_quantity(typed.saturating_add(step), product.stock)?;
 
-    let txn = db.begin().await?;
-    let changed = txn
-        .execute_raw(statement(
-            &txn,
-            "UPDATE cart_lines SET quantity = $1 WHERE id = $2 AND cart_id = $3",
-            vec![wanted.into(), line.id.into(), cart.id.into()],
-        ))
-        .await?
-        .rows_affected();
-    if changed == 0 {
-        txn.rollback().await?;
-        return Err(AppError::not_found(LINE_NOT_FOUND));
-    }
-    touch(&txn, cart.id, now).await?;
-    txn.commit().await?;
-    Ok(())
+    change_line(
+        db,
+        cart.id,
+        now,
+        "UPDATE cart_lines SET quantity = $1 WHERE id = $2 AND cart_id = $3",
+        vec![wanted.into(), line.id.into(), cart.id.into()],
+    )
+    .await
 }
 
 /// Takes a line out of the owner's cart.
@@ -262,20 +253,35 @@ pub async fn remove_line(
     now: i64,
 ) -> Result<(), AppError> {
     let (cart, line) = owned_line(db, owner, line_id).await?;
+    change_line(
+        db,
+        cart.id,
+        now,
+        "DELETE FROM cart_lines WHERE id = $1 AND cart_id = $2",
+        vec![line.id.into(), cart.id.into()],
+    )
+    .await
+}
+
+/// Runs one statement on a line of cart `cart_id` and clears the cart's notice, in
+/// one transaction; a statement that touched no row means the line is gone.
+async fn change_line(
+    db: &DatabaseConnection,
+    cart_id: i32,
+    now: i64,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let removed = txn
-        .execute_raw(statement(
-            &txn,
-            "DELETE FROM cart_lines WHERE id = $1 AND cart_id = $2",
-            vec![line.id.into(), cart.id.into()],
-        ))
+    let changed = txn
+        .execute_raw(statement(&txn, sql, values))
         .await?
         .rows_affected();
-    if removed == 0 {
+    if changed == 0 {
         txn.rollback().await?;
         return Err(AppError::not_found(LINE_NOT_FOUND));
     }
-    touch(&txn, cart.id, now).await?;
+    touch(&txn, cart_id, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -339,8 +345,27 @@ pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<Ca
 }
 
 /// How many units the owner's cart holds, for the header badge.
+///
+/// One query on every page, counting exactly what [`view`] counts: units of lines
+/// whose product is still sold and in stock for that quantity.
 pub async fn item_count(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<u32, AppError> {
-    Ok(view(db, owner).await?.item_count)
+    let Some(owner) = owner else {
+        return Ok(0);
+    };
+    let row = db
+        .query_one_raw(statement(
+            db,
+            "SELECT COALESCE(SUM(l.quantity), 0) AS units FROM cart_lines l \
+             JOIN carts c ON c.id = l.cart_id JOIN products p ON p.id = l.product_id \
+             WHERE c.open_key = $1 AND p.active AND p.stock >= l.quantity",
+            vec![owner.open_key().into()],
+        ))
+        .await?;
+    let units: i64 = match row {
+        Some(row) => row.try_get("", "units")?,
+        None => 0,
+    };
+    u32::try_from(units).map_err(|_| AppError::Internal)
 }
 
 /// What a merge did.
