@@ -37,6 +37,19 @@ pub struct StripeSettings {
     pub webhook_secrets: Vec<Secret>,
 }
 
+/// The local Stripe stand-in, used when no `STRIPE_SECRET_KEY` is set.
+#[derive(Clone, Debug)]
+pub struct LocalStripeSettings {
+    /// Where `server local-stripe` listens when started on its own.
+    pub addr: SocketAddr,
+    /// Where it posts events; by default the store's own `/api/stripe`.
+    pub webhook_url: Option<String>,
+    /// The first retry of an undelivered event waits this long, then doubles.
+    pub retry_first_delay: std::time::Duration,
+    /// Delivery attempts per event before it is marked failed.
+    pub retry_max_attempts: u32,
+}
+
 /// Everything the server reads from its environment.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -48,6 +61,7 @@ pub struct Settings {
     /// The address shoppers use, without a trailing slash.
     pub public_base_url: String,
     pub stripe: StripeSettings,
+    pub local_stripe: LocalStripeSettings,
     pub log_filter: String,
 }
 
@@ -170,7 +184,50 @@ impl Settings {
             None => Vec::new(),
         };
 
+        let local_stripe = LocalStripeSettings {
+            addr: var("LOCAL_STRIPE_ADDR")
+                .unwrap_or_else(|| "127.0.0.1:12111".to_owned())
+                .parse()
+                .map_err(|_| {
+                    invalid(
+                        "LOCAL_STRIPE_ADDR",
+                        "must be an address and port, like 127.0.0.1:12111",
+                    )
+                })?,
+            webhook_url: match var("LOCAL_STRIPE_WEBHOOK_URL") {
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => Some(url),
+                Some(_) => {
+                    return Err(invalid(
+                        "LOCAL_STRIPE_WEBHOOK_URL",
+                        "must start with http:// or https://",
+                    ))
+                }
+                None => None,
+            },
+            retry_first_delay: std::time::Duration::from_millis(
+                match var("LOCAL_STRIPE_RETRY_FIRST_MS") {
+                    Some(ms) => ms.parse().map_err(|_| {
+                        invalid(
+                            "LOCAL_STRIPE_RETRY_FIRST_MS",
+                            "must be a whole number of milliseconds",
+                        )
+                    })?,
+                    None => 2_000,
+                },
+            ),
+            retry_max_attempts: match var("LOCAL_STRIPE_RETRY_MAX_ATTEMPTS") {
+                Some(n) => n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    invalid(
+                        "LOCAL_STRIPE_RETRY_MAX_ATTEMPTS",
+                        "must be a whole number, 1 or more",
+                    )
+                })?,
+                None => 12,
+            },
+        };
+
         Ok(Self {
+            local_stripe,
             database_url,
             data_dir,
             site_addr,
@@ -244,6 +301,10 @@ mod tests {
             ("STRIPE_SECRET_KEY", "pk_test_123"),
             ("STRIPE_PUBLISHABLE_KEY", "sk_test_123"),
             ("STRIPE_WEBHOOK_SECRET", "whsec_ok,not-a-secret"),
+            ("LOCAL_STRIPE_ADDR", "nowhere"),
+            ("LOCAL_STRIPE_WEBHOOK_URL", "localhost:3000/api/stripe"),
+            ("LOCAL_STRIPE_RETRY_FIRST_MS", "soon"),
+            ("LOCAL_STRIPE_RETRY_MAX_ATTEMPTS", "0"),
         ];
         for (variable, value) in cases {
             let err = settings(&[(variable, value)]).unwrap_err();

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod health;
+pub mod local_stripe;
 pub mod server_fn_status;
 pub mod startup;
 pub mod telemetry;

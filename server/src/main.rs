@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
-use server::config::Settings;
-use server::startup::{leptos_options, Application};
+use server::config::{Secret, Settings};
+use server::local_stripe::{self, LocalStripe, LocalStripeConfig, RetryPolicy};
+use server::startup::{leptos_options, local_stripe_database_url, reachable_address, Application};
 use server::telemetry;
 
 #[tokio::main]
@@ -16,6 +17,12 @@ async fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings.log_filter);
+
+    // `server local-stripe`: the Stripe stand-in alone, answering at /v1 like
+    // api.stripe.com, for Stripe's own SDKs and for tools.
+    if std::env::args().nth(1).as_deref() == Some("local-stripe") {
+        return run_local_stripe(&settings).await;
+    }
 
     let options = match leptos_options(&settings) {
         Ok(options) => options,
@@ -37,4 +44,76 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+async fn run_local_stripe(settings: &Settings) -> ExitCode {
+    if let Err(err) = std::fs::create_dir_all(&settings.data_dir) {
+        eprintln!(
+            "local-stripe: cannot start: cannot create {}: {err}",
+            settings.data_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let listener = match tokio::net::TcpListener::bind(settings.local_stripe.addr).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!(
+                "local-stripe: cannot start: cannot listen on {}: {err}",
+                settings.local_stripe.addr
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = match listener.local_addr() {
+        Ok(local) => reachable_address(local),
+        Err(err) => {
+            eprintln!("local-stripe: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let generated = settings.stripe.webhook_secrets.is_empty();
+    let secret = settings
+        .stripe
+        .webhook_secrets
+        .first()
+        .cloned()
+        .unwrap_or_else(|| Secret::new(local_stripe::ids::webhook_secret()));
+    let config = LocalStripeConfig {
+        database_url: local_stripe_database_url(settings),
+        pay_base_url: format!("http://{address}"),
+        webhook_url: settings.local_stripe.webhook_url.clone(),
+        webhook_secret: secret.clone(),
+        store_name: "Shopfront".to_owned(),
+        retry: RetryPolicy {
+            first_delay: settings.local_stripe.retry_first_delay,
+            max_attempts: settings.local_stripe.retry_max_attempts,
+            ..RetryPolicy::default()
+        },
+    };
+    let stripe = match LocalStripe::open(config).await {
+        Ok(stripe) => stripe,
+        Err(err) => {
+            eprintln!("local-stripe: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let worker = stripe.spawn_worker();
+    // One line a script can read: where the API is.
+    eprintln!("local-stripe: listening on http://{address}");
+    if generated && settings.local_stripe.webhook_url.is_some() {
+        // The endpoint needs the secret to verify events, as with `stripe listen`.
+        eprintln!(
+            "local-stripe: your webhook signing secret is {}",
+            secret.expose()
+        );
+    }
+    let served = axum::serve(listener, stripe.standalone_router::<()>()).await;
+    worker.abort();
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("local-stripe: stopped: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }

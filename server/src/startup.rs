@@ -17,7 +17,8 @@ use tower_http::trace::TraceLayer;
 use app::ssr::AppState;
 use app::{shell, App};
 
-use crate::config::Settings;
+use crate::config::{Secret, Settings};
+use crate::local_stripe::{self, LocalStripe, LocalStripeConfig, RetryPolicy};
 use crate::{health, server_fn_status};
 
 /// Why the server could not start.
@@ -37,6 +38,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: DatabaseConnection,
+    local_stripe: Option<LocalStripe>,
 }
 
 impl Application {
@@ -46,7 +48,8 @@ impl Application {
         settings: &Settings,
         mut leptos_options: LeptosOptions,
     ) -> Result<Self, StartupError> {
-        if settings.uses_default_sqlite() {
+        let uses_local_stripe = settings.stripe.secret_key.is_none();
+        if settings.uses_default_sqlite() || uses_local_stripe {
             std::fs::create_dir_all(&settings.data_dir).map_err(|source| {
                 StartupError::DataDir {
                     path: settings.data_dir.display().to_string(),
@@ -68,18 +71,66 @@ impl Application {
             source,
         })?;
         leptos_options.site_addr = local;
+        let reachable = reachable_address(local);
+        // With no PUBLIC_BASE_URL the store is reached where it listens, which is
+        // only known once the port is bound.
+        let public_base_url =
+            if settings.public_base_url == format!("http://{}", settings.site_addr) {
+                format!("http://{reachable}")
+            } else {
+                settings.public_base_url.clone()
+            };
+
+        let local_stripe = if uses_local_stripe {
+            let secret = settings
+                .stripe
+                .webhook_secrets
+                .first()
+                .cloned()
+                .unwrap_or_else(|| Secret::new(local_stripe::ids::webhook_secret()));
+            let config = LocalStripeConfig {
+                database_url: local_stripe_database_url(settings),
+                pay_base_url: public_base_url.clone(),
+                webhook_url: Some(
+                    settings
+                        .local_stripe
+                        .webhook_url
+                        .clone()
+                        .unwrap_or_else(|| format!("http://{reachable}/api/stripe")),
+                ),
+                webhook_secret: secret,
+                store_name: "Shopfront".to_owned(),
+                retry: RetryPolicy {
+                    first_delay: settings.local_stripe.retry_first_delay,
+                    max_attempts: settings.local_stripe.retry_max_attempts,
+                    ..RetryPolicy::default()
+                },
+            };
+            tracing::warn!(
+                "STRIPE_SECRET_KEY is not set: payments go to the local Stripe stand-in and no real money moves"
+            );
+            Some(LocalStripe::open(config).await?)
+        } else {
+            None
+        };
 
         let state = AppState {
             db: db.clone(),
             leptos_options,
-            public_base_url: settings.public_base_url.clone().into(),
+            public_base_url: public_base_url.into(),
         };
         Ok(Self {
             port: local.port(),
             listener,
-            router: router(state),
+            router: router(state, local_stripe.as_ref()),
             db,
+            local_stripe,
         })
+    }
+
+    /// The local Stripe stand-in, when the store runs without Stripe keys.
+    pub fn local_stripe(&self) -> Option<&LocalStripe> {
+        self.local_stripe.as_ref()
     }
 
     pub fn port(&self) -> u16 {
@@ -95,6 +146,7 @@ impl Application {
     /// Expired sessions and old sign-in failures are purged every hour meanwhile.
     pub async fn run_until_stopped(self) -> io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.db.clone()));
+        let deliveries = self.local_stripe.as_ref().map(LocalStripe::spawn_worker);
         let served = axum::serve(
             self.listener,
             self.router
@@ -103,19 +155,25 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await;
         housekeeping.abort();
+        if let Some(deliveries) = deliveries {
+            deliveries.abort();
+        }
         served
     }
 }
 
 /// Every route of the store: pages, server fns, health, static files.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, local_stripe: Option<&LocalStripe>) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let request_id = HeaderName::from_static("x-request-id");
 
-    Router::new()
-        .merge(health::router())
+    let mut base = Router::new().merge(health::router());
+    if let Some(local_stripe) = local_stripe {
+        base = base.merge(local_stripe.mounted_router());
+    }
+    base
         .leptos_routes_with_context(
             &state,
             routes,
@@ -152,6 +210,29 @@ pub fn leptos_options(
     }
     options.site_addr = settings.site_addr;
     Ok(options)
+}
+
+/// An address other processes on this machine can reach: a server listening on
+/// every interface is reached through the loopback one.
+pub fn reachable_address(local: std::net::SocketAddr) -> std::net::SocketAddr {
+    if local.ip().is_unspecified() {
+        let loopback: std::net::IpAddr = if local.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        };
+        std::net::SocketAddr::new(loopback, local.port())
+    } else {
+        local
+    }
+}
+
+/// The stand-in keeps its own SQLite file beside the store's data.
+pub fn local_stripe_database_url(settings: &Settings) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        settings.data_dir.join("local-stripe.db").display()
+    )
 }
 
 async fn housekeeping(db: DatabaseConnection) {

@@ -11,6 +11,8 @@ use server::startup::Application;
 
 pub struct TestApp {
     pub address: String,
+    /// The Stripe stand-in the app pays through (tests run without keys).
+    pub stripe: Option<server::local_stripe::LocalStripe>,
     /// Follows no redirects and keeps cookies, like a careful browser.
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
@@ -34,6 +36,7 @@ impl TestApp {
     pub fn other_shopper(&self) -> TestApp {
         TestApp {
             address: self.address.clone(),
+            stripe: self.stripe.clone(),
             client: browser(),
             db: self.db.clone(),
             database_url: self.database_url.clone(),
@@ -129,13 +132,35 @@ fn with_database_name(url: &str, name: &str) -> String {
     }
 }
 
+/// A folder no other test uses, for the files the app keeps (the stand-in's data).
+pub fn fresh_data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("shopfront_data_{}", uuid::Uuid::new_v4().simple()))
+}
+
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the app with extra settings (`NAME`, value) on top of the test defaults.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let database_url = fresh_database_url().await;
-    let settings = Settings::from_lookup(|name| match name {
-        "DATABASE_URL" => Some(database_url.clone()),
-        "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
-        "RUST_LOG" => Some("warn".to_owned()),
-        _ => None,
+    let data_dir = fresh_data_dir();
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let settings = Settings::from_lookup(|name| {
+        if let Some((_, value)) = extra.iter().find(|(k, _)| k == name) {
+            return Some(value.clone());
+        }
+        match name {
+            "DATABASE_URL" => Some(database_url.clone()),
+            "SHOPFRONT_DATA_DIR" => Some(data_dir.display().to_string()),
+            "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "LOCAL_STRIPE_RETRY_FIRST_MS" => Some("100".to_owned()),
+            "RUST_LOG" => Some("warn".to_owned()),
+            _ => None,
+        }
     })
     .expect("test settings are valid");
     let options = LeptosOptions::builder()
@@ -149,11 +174,13 @@ pub async fn spawn_app() -> TestApp {
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.db().clone();
+    let stripe = application.local_stripe().cloned();
     tokio::spawn(application.run_until_stopped());
 
     let client = browser();
     TestApp {
         address,
+        stripe,
         client,
         db,
         database_url,

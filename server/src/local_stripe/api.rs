@@ -1,0 +1,378 @@
+//! Stripe's HTTP API, the subset the store uses: Checkout Sessions and
+//! PaymentIntents, with Stripe's authentication, errors, request ids and
+//! idempotency keys.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+use super::error::ApiError;
+use super::form::{self, Param};
+use super::objects::{self, Expand};
+use super::{ids, store, LocalStripe};
+
+/// The id of the request being served, sent back in `Request-Id`.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// Stripe allows bodies far larger than any session needs; this is plenty.
+const MAX_BODY: usize = 1024 * 1024;
+
+pub fn router<S: Clone + Send + Sync + 'static>(stripe: LocalStripe) -> Router<S> {
+    Router::new()
+        .route("/v1/checkout/sessions", post(create_session))
+        .route("/v1/checkout/sessions/{id}", get(retrieve_session))
+        .route(
+            "/v1/checkout/sessions/{id}/line_items",
+            get(list_line_items),
+        )
+        .route("/v1/checkout/sessions/{id}/expire", post(expire_session))
+        .route("/v1/payment_intents/{id}", get(retrieve_payment_intent))
+        .fallback(unrecognized)
+        .method_not_allowed_fallback(unrecognized)
+        .layer(middleware::from_fn(stripe_envelope))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(stripe)
+}
+
+/// Gives every answer a `Request-Id` and `Stripe-Version`, and refuses requests
+/// without a test-mode secret key, before any handler runs.
+async fn stripe_envelope(mut request: Request, next: Next) -> Response {
+    let request_id = ids::request();
+    let version = request
+        .headers()
+        .get("stripe-version")
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_static(objects::API_VERSION));
+    let mut response = match check_key(request.headers()) {
+        Ok(()) => {
+            request
+                .extensions_mut()
+                .insert(RequestId(request_id.clone()));
+            next.run(request).await
+        }
+        Err(err) => err.into_response(),
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        headers.insert("request-id", value);
+    }
+    headers.insert("stripe-version", version);
+    response
+}
+
+fn check_key(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(value) = headers.get("authorization") else {
+        return Err(ApiError::unauthorized(
+            "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+        ));
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    if key.starts_with("sk_live_") || key.starts_with("rk_live_") {
+        return Err(ApiError::unauthorized(
+            "This is the local Stripe: it takes test-mode keys (sk_test_...) only. Live keys belong with Stripe itself.",
+        ));
+    }
+    let well_formed = (key.starts_with("sk_test_") || key.starts_with("rk_test_"))
+        && key.len() >= 12
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !well_formed {
+        return Err(ApiError::unauthorized(format!(
+            "Invalid API Key provided: {}",
+            redact(key)
+        )));
+    }
+    Ok(())
+}
+
+/// Stripe's way of naming a bad key: the start and the last four characters.
+fn redact(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() <= 12 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..8].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 12))
+}
+
+async fn unrecognized(method: Method, uri: Uri) -> ApiError {
+    ApiError::unrecognized(method.as_str(), uri.path())
+}
+
+fn json(status: StatusCode, value: &Value) -> Response {
+    (status, Json(value)).into_response()
+}
+
+/// Parameters from the query string and, for POSTs, the form body.
+fn params(query: Option<&str>, body: &[u8]) -> Result<BTreeMap<String, Param>, ApiError> {
+    let to_api = |err: form::FormError| match err.param {
+        Some(param) => ApiError::invalid_param(&param, err.message),
+        None => ApiError::state(err.message),
+    };
+    let mut params = form::decode(query.unwrap_or_default().as_bytes()).map_err(to_api)?;
+    params.extend(form::decode(body).map_err(to_api)?);
+    Ok(params)
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(value) => {
+            let key = value
+                .to_str()
+                .map_err(|_| ApiError::state("Invalid Idempotency-Key header."))?;
+            if key.is_empty() || key.len() > 255 {
+                return Err(ApiError::state(
+                    "Idempotency-Key must be between 1 and 255 characters long.",
+                ));
+            }
+            Ok(Some(key.to_owned()))
+        }
+    }
+}
+
+/// What makes two requests "the same" for an idempotency key.
+fn fingerprint(method: &Method, path: &str, params: &BTreeMap<String, Param>) -> String {
+    let mut hash = Sha256::new();
+    hash.update(method.as_str());
+    hash.update(b" ");
+    hash.update(path);
+    hash.update(b"\n");
+    hash.update(format!("{params:?}"));
+    hex::encode(hash.finalize())
+}
+
+/// The first answer for a key seen before, or a 400 when it came with other parameters.
+async fn replay(
+    stripe: &LocalStripe,
+    key: Option<&str>,
+    fingerprint: &str,
+) -> Result<Option<Response>, ApiError> {
+    let Some(key) = key else { return Ok(None) };
+    let Some(kept) = store::remembered(stripe.db(), key).await? else {
+        return Ok(None);
+    };
+    if kept.fingerprint != fingerprint {
+        return Err(ApiError::idempotency(key));
+    }
+    let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK);
+    let mut response = Response::new(Body::from(kept.body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(Some(response))
+}
+
+async fn remember(
+    stripe: &LocalStripe,
+    key: Option<&str>,
+    fingerprint: &str,
+    body: &Value,
+) -> Result<(), ApiError> {
+    if let Some(key) = key {
+        let now = stripe.now();
+        store::forget_old_keys(stripe.db(), now).await?;
+        store::remember(stripe.db(), key, fingerprint, 200, &body.to_string(), now).await?;
+    }
+    Ok(())
+}
+
+async fn create_session(
+    State(stripe): State<LocalStripe>,
+    Extension(request_id): Extension<RequestId>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let params = params(query.as_deref(), &body)?;
+    let expand = Expand::from_params(&params)?;
+    let key = idempotency_key(&headers)?;
+    let fingerprint = fingerprint(&method, "/v1/checkout/sessions", &params);
+
+    let writing = stripe.lock().await;
+    if let Some(response) = replay(&stripe, key.as_deref(), &fingerprint).await? {
+        return Ok(response);
+    }
+    let session = stripe.create_session(&writing, &params).await?;
+    let body = stripe.render_session(&session, expand, None);
+    remember(&stripe, key.as_deref(), &fingerprint, &body).await?;
+    drop(writing);
+    tracing::debug!(request = %request_id.0, session = %session.id, path = %uri.path(), "local Stripe: session created");
+    Ok(json(StatusCode::OK, &body))
+}
+
+async fn retrieve_session(
+    State(stripe): State<LocalStripe>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = params(query.as_deref(), &[])?;
+    let expand = Expand::from_params(&params)?;
+    let session = stripe
+        .session(&id)
+        .await?
+        .ok_or_else(|| ApiError::no_such("checkout.session", &id, "session"))?;
+    let intent = match (&session.payment_intent, expand.payment_intent) {
+        (Some(intent_id), true) => stripe.payment_intent(intent_id).await?,
+        _ => None,
+    };
+    Ok(json(
+        StatusCode::OK,
+        &stripe.render_session(&session, expand, intent.as_ref()),
+    ))
+}
+
+async fn list_line_items(
+    State(stripe): State<LocalStripe>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = params(query.as_deref(), &[])?;
+    let session = stripe
+        .session(&id)
+        .await?
+        .ok_or_else(|| ApiError::no_such("checkout.session", &id, "session"))?;
+    let limit = match params.get("limit").and_then(Param::as_str) {
+        None => 10,
+        Some(text) => match text.parse::<usize>() {
+            Ok(limit) if (1..=100).contains(&limit) => limit,
+            _ => {
+                return Err(ApiError::invalid_integer(
+                    "limit",
+                    "This value must be between 1 and 100.",
+                ))
+            }
+        },
+    };
+    let lines = &session.line_items;
+    let position = |param: &str| -> Result<Option<usize>, ApiError> {
+        match params.get(param).and_then(Param::as_str) {
+            None => Ok(None),
+            Some(item) => lines
+                .iter()
+                .position(|line| line.id == item)
+                .map(Some)
+                .ok_or_else(|| ApiError::no_such("line_item", item, param)),
+        }
+    };
+    let (page, has_more) = if let Some(after) = position("starting_after")? {
+        let rest = &lines[after + 1..];
+        let end = rest.len().min(limit);
+        (&rest[..end], rest.len() > limit)
+    } else if let Some(before) = position("ending_before")? {
+        let start = before.saturating_sub(limit);
+        (&lines[start..before], start > 0)
+    } else {
+        let end = lines.len().min(limit);
+        (&lines[..end], lines.len() > limit)
+    };
+    Ok(json(
+        StatusCode::OK,
+        &objects::line_items_list(&session, page, has_more),
+    ))
+}
+
+async fn expire_session(
+    State(stripe): State<LocalStripe>,
+    Extension(request_id): Extension<RequestId>,
+    method: Method,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let params = params(query.as_deref(), &body)?;
+    let expand = Expand::from_params(&params)?;
+    if let Some(unknown) = params.keys().find(|k| k.as_str() != "expand") {
+        return Err(ApiError::unknown(unknown));
+    }
+    let key = idempotency_key(&headers)?;
+    let fingerprint = fingerprint(
+        &method,
+        &format!("/v1/checkout/sessions/{id}/expire"),
+        &params,
+    );
+
+    let writing = stripe.lock().await;
+    if let Some(response) = replay(&stripe, key.as_deref(), &fingerprint).await? {
+        return Ok(response);
+    }
+    let session = stripe
+        .expire_session(&writing, &id, Some((&request_id.0, key.as_deref())))
+        .await?;
+    let body = stripe.render_session(&session, expand, None);
+    remember(&stripe, key.as_deref(), &fingerprint, &body).await?;
+    Ok(json(StatusCode::OK, &body))
+}
+
+async fn retrieve_payment_intent(
+    State(stripe): State<LocalStripe>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let intent = stripe
+        .payment_intent(&id)
+        .await?
+        .ok_or_else(|| ApiError::no_such("payment_intent", &id, "intent"))?;
+    Ok(json(StatusCode::OK, &objects::payment_intent_json(&intent)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_redacted_like_stripe_does() {
+        assert_eq!(
+            redact("sk_test_abcdefghijklmnop"),
+            "sk_test_************mnop"
+        );
+        assert_eq!(redact("short"), "*****");
+    }
+
+    #[test]
+    fn only_well_formed_test_keys_pass() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("authorization", HeaderValue::from_str(value).unwrap());
+            check_key(&headers)
+        };
+        assert!(with("Bearer sk_test_1234567890abcdef").is_ok());
+        assert!(with("Bearer rk_test_1234567890abcdef").is_ok());
+        assert_eq!(
+            with("Bearer sk_live_1234567890abcdef").unwrap_err().status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            with("Bearer sk_test_").unwrap_err().status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            with("Bearer pk_test_1234567890abcdef").unwrap_err().status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            with("sk_test_1234567890abcdef").unwrap_err().status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            check_key(&HeaderMap::new()).unwrap_err().status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}

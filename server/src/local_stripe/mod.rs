@@ -1,0 +1,522 @@
+//! A local Stripe: the part of Stripe's API, hosted payment page and webhooks that
+//! Shopfront uses, spoken as Stripe speaks it, so the store runs and is tested with
+//! no network and no keys. It is switched on only when `STRIPE_SECRET_KEY` is
+//! unset; with real keys the same store code talks to Stripe.
+//!
+//! Mounted in the store, the API lives under `/local-stripe/v1/...` (the store's
+//! Stripe client uses `{base}/local-stripe` as its API base); started alone
+//! (`server local-stripe`), it answers at `/v1/...` like api.stripe.com, which is
+//! what Stripe's Node SDK (`host`/`port` options) expects. Pages are at
+//! `/local-stripe/pay/{id}` and `/local-stripe/events` either way.
+
+pub mod api;
+pub mod cards;
+pub mod error;
+pub mod form;
+mod html;
+pub mod ids;
+pub mod objects;
+pub mod pages;
+pub mod signature;
+pub mod store;
+mod worker;
+
+use axum::Router;
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard, Notify};
+
+use crate::config::Secret;
+use error::ApiError;
+use form::Param;
+use objects::{PaymentIntentRecord, SessionRecord, SessionStatus};
+
+/// How undelivered webhooks are retried: `first_delay`, doubling each time up to
+/// `max_delay`, `max_attempts` in all; each attempt waits `timeout` for an answer.
+#[derive(Clone, Debug)]
+pub struct RetryPolicy {
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    pub max_attempts: u32,
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            first_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(10 * 60),
+            max_attempts: 12,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait after `attempts` failed attempts, or `None` once they are used up.
+    pub fn delay_after(&self, attempts: u32) -> Option<Duration> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let factor = 2_u32.saturating_pow(attempts.saturating_sub(1));
+        Some(self.first_delay.saturating_mul(factor).min(self.max_delay))
+    }
+}
+
+/// Everything the stand-in needs to know.
+#[derive(Clone, Debug)]
+pub struct LocalStripeConfig {
+    /// Its own SQLite database (`sqlite::memory:` keeps nothing across restarts).
+    pub database_url: String,
+    /// Where shoppers reach `/local-stripe/pay/...`, without a trailing slash.
+    pub pay_base_url: String,
+    /// Where events are posted; `None` keeps them in the log only.
+    pub webhook_url: Option<String>,
+    /// The `whsec_...` secret events are signed with.
+    pub webhook_secret: Secret,
+    /// The business name the payment page shows.
+    pub store_name: String,
+    pub retry: RetryPolicy,
+}
+
+/// The stand-in: cheap to clone, shared by its routes and its delivery worker.
+#[derive(Clone)]
+pub struct LocalStripe {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: LocalStripeConfig,
+    db: DatabaseConnection,
+    /// Every change happens under this lock, so idempotency checks, payments and
+    /// expiry never interleave.
+    writer: Mutex<()>,
+    wake: Notify,
+    clock_offset: AtomicI64,
+    http: reqwest::Client,
+}
+
+/// Proof that the caller holds the stand-in's write lock.
+pub type Writing<'a> = MutexGuard<'a, ()>;
+
+/// The result of paying on the hosted page.
+#[derive(Debug)]
+pub enum PayOutcome {
+    /// Paid: send the shopper here (303).
+    Paid {
+        redirect: String,
+    },
+    Declined(cards::Decline),
+    /// The card asks for 3-D Secure; show the authentication step.
+    NeedsAuthentication,
+    /// The session is complete or expired: nothing was charged.
+    NotOpen(SessionStatus),
+}
+
+impl LocalStripe {
+    /// Opens the stand-in's database. Call [`LocalStripe::spawn_worker`] to start
+    /// delivering events.
+    pub async fn open(config: LocalStripeConfig) -> Result<Self, DbErr> {
+        let db = store::open(&config.database_url).await?;
+        let http = reqwest::Client::builder()
+            .timeout(config.retry.timeout)
+            .user_agent("Stripe/1.0 (+https://stripe.com/docs/webhooks)")
+            .build()
+            .map_err(|err| DbErr::Custom(format!("cannot build the webhook client: {err}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                db,
+                writer: Mutex::new(()),
+                wake: Notify::new(),
+                clock_offset: AtomicI64::new(0),
+                http,
+            }),
+        })
+    }
+
+    /// Starts the background task that delivers events and expires sessions.
+    pub fn spawn_worker(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(worker::run(self.clone()))
+    }
+
+    pub fn config(&self) -> &LocalStripeConfig {
+        &self.inner.config
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.inner.db
+    }
+
+    /// The signing secret the store must verify events with.
+    pub fn webhook_secret(&self) -> &Secret {
+        &self.inner.config.webhook_secret
+    }
+
+    /// The stand-in's clock, in Unix seconds.
+    pub fn now(&self) -> i64 {
+        chrono::Utc::now().timestamp() + self.inner.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Moves the stand-in's clock forward, so tests can pass `expires_at`.
+    pub fn advance_clock(&self, by: Duration) {
+        let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
+        self.inner.clock_offset.fetch_add(secs, Ordering::Relaxed);
+        self.inner.wake.notify_one();
+    }
+
+    pub(crate) async fn lock(&self) -> Writing<'_> {
+        self.inner.writer.lock().await
+    }
+
+    /// The routes for mounting in the store: the API under `/local-stripe/v1`.
+    pub fn mounted_router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        Router::new()
+            .nest("/local-stripe", api::router(self.clone()))
+            .merge(pages::router(self.clone()))
+    }
+
+    /// The routes for running alone, like api.stripe.com: the API under `/v1`.
+    pub fn standalone_router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        api::router(self.clone()).merge(pages::router(self.clone()))
+    }
+
+    /// A session as it is now: one past `expires_at` is expired first (and the
+    /// `checkout.session.expired` event queued).
+    pub async fn session(&self, id: &str) -> Result<Option<SessionRecord>, DbErr> {
+        let session = store::session(self.db(), id).await?;
+        match session {
+            Some(s) if s.status == SessionStatus::Open && s.expires_at <= self.now() => {
+                let writing = self.lock().await;
+                self.expire_if_due(&writing, id).await?;
+                drop(writing);
+                store::session(self.db(), id).await
+            }
+            other => Ok(other),
+        }
+    }
+
+    pub async fn payment_intent(&self, id: &str) -> Result<Option<PaymentIntentRecord>, DbErr> {
+        store::payment_intent(self.db(), id).await
+    }
+
+    /// Creates a Checkout Session from a request's parameters.
+    pub(crate) async fn create_session(
+        &self,
+        _writing: &Writing<'_>,
+        params: &BTreeMap<String, Param>,
+    ) -> Result<SessionRecord, ApiError> {
+        let session = objects::new_session(params, self.now())?;
+        store::save_session(self.db(), &session).await?;
+        tracing::info!(session = %session.id, amount = session.amount_total, currency = %session.currency, "local Stripe: checkout session created");
+        Ok(session)
+    }
+
+    /// Expires an open session through the API.
+    pub(crate) async fn expire_session(
+        &self,
+        _writing: &Writing<'_>,
+        id: &str,
+        request: Option<(&str, Option<&str>)>,
+    ) -> Result<SessionRecord, ApiError> {
+        let mut session = store::session(self.db(), id)
+            .await?
+            .ok_or_else(|| ApiError::no_such("checkout.session", id, "session"))?;
+        if session.status != SessionStatus::Open {
+            return Err(ApiError::state(format!(
+                "Only Checkout Sessions with a status in [\"open\"] can be expired. This session has a status of \"{}\".",
+                session.status.as_str()
+            )));
+        }
+        self.mark_expired(&mut session, request).await?;
+        Ok(session)
+    }
+
+    async fn expire_if_due(&self, _writing: &Writing<'_>, id: &str) -> Result<(), DbErr> {
+        if let Some(mut session) = store::session(self.db(), id).await? {
+            if session.status == SessionStatus::Open && session.expires_at <= self.now() {
+                self.mark_expired(&mut session, None).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Expires every open session past its `expires_at`; returns how many.
+    pub async fn expire_due_sessions(&self) -> Result<usize, DbErr> {
+        let due = store::due_sessions(self.db(), self.now()).await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let writing = self.lock().await;
+        for id in &due {
+            self.expire_if_due(&writing, id).await?;
+        }
+        Ok(due.len())
+    }
+
+    async fn mark_expired(
+        &self,
+        session: &mut SessionRecord,
+        request: Option<(&str, Option<&str>)>,
+    ) -> Result<(), DbErr> {
+        session.status = SessionStatus::Expired;
+        session.pending_authentication = None;
+        let txn = self.db().begin().await?;
+        if let Some(intent_id) = &session.payment_intent {
+            if let Some(mut intent) = store::payment_intent(&txn, intent_id).await? {
+                if intent.status != "succeeded" {
+                    intent.status = "canceled".into();
+                    intent.canceled_at = Some(self.now());
+                    store::save_payment_intent(&txn, &intent).await?;
+                }
+            }
+        }
+        store::save_session(&txn, session).await?;
+        let object = self.render_session(session, objects::Expand::default(), None);
+        self.emit(
+            &txn,
+            "checkout.session.expired",
+            &session.id,
+            object,
+            request,
+        )
+        .await?;
+        txn.commit().await?;
+        self.inner.wake.notify_one();
+        tracing::info!(session = %session.id, "local Stripe: checkout session expired");
+        Ok(())
+    }
+
+    /// Charges the session's total with a card from the hosted page.
+    pub(crate) async fn pay(
+        &self,
+        writing: &Writing<'_>,
+        id: &str,
+        email: &str,
+        name: Option<&str>,
+        outcome: cards::CardOutcome,
+        last4: &str,
+    ) -> Result<Option<PayOutcome>, DbErr> {
+        self.expire_if_due(writing, id).await?;
+        let Some(mut session) = store::session(self.db(), id).await? else {
+            return Ok(None);
+        };
+        if session.status != SessionStatus::Open {
+            return Ok(Some(PayOutcome::NotOpen(session.status)));
+        }
+        match outcome {
+            cards::CardOutcome::Succeeds => self.succeed(&mut session, email, name).await.map(Some),
+            cards::CardOutcome::Declined(decline) => {
+                self.decline(&mut session, email, decline).await?;
+                Ok(Some(PayOutcome::Declined(decline)))
+            }
+            cards::CardOutcome::RequiresAuthentication => {
+                let txn = self.db().begin().await?;
+                let mut intent = self.intent_for(&txn, &mut session).await?;
+                intent.status = "requires_action".into();
+                intent.last_payment_error = None;
+                session.pending_authentication = Some(objects::PendingAuthentication {
+                    email: email.to_owned(),
+                    name: name.map(str::to_owned),
+                    last4: last4.to_owned(),
+                });
+                store::save_payment_intent(&txn, &intent).await?;
+                store::save_session(&txn, &session).await?;
+                let object = objects::payment_intent_json(&intent);
+                self.emit(
+                    &txn,
+                    "payment_intent.requires_action",
+                    &intent.id,
+                    object,
+                    None,
+                )
+                .await?;
+                txn.commit().await?;
+                self.inner.wake.notify_one();
+                Ok(Some(PayOutcome::NeedsAuthentication))
+            }
+        }
+    }
+
+    /// Finishes a 3-D Secure step: `approve` pays, otherwise the payment fails.
+    pub(crate) async fn authenticate(
+        &self,
+        writing: &Writing<'_>,
+        id: &str,
+        approve: bool,
+    ) -> Result<Option<PayOutcome>, DbErr> {
+        self.expire_if_due(writing, id).await?;
+        let Some(mut session) = store::session(self.db(), id).await? else {
+            return Ok(None);
+        };
+        if session.status != SessionStatus::Open {
+            return Ok(Some(PayOutcome::NotOpen(session.status)));
+        }
+        let Some(pending) = session.pending_authentication.take() else {
+            return Ok(Some(PayOutcome::Declined(cards::AUTHENTICATION_FAILED)));
+        };
+        if approve {
+            self.succeed(&mut session, &pending.email, pending.name.as_deref())
+                .await
+                .map(Some)
+        } else {
+            self.decline(&mut session, &pending.email, cards::AUTHENTICATION_FAILED)
+                .await?;
+            Ok(Some(PayOutcome::Declined(cards::AUTHENTICATION_FAILED)))
+        }
+    }
+
+    async fn intent_for(
+        &self,
+        txn: &impl sea_orm::ConnectionTrait,
+        session: &mut SessionRecord,
+    ) -> Result<PaymentIntentRecord, DbErr> {
+        if let Some(id) = &session.payment_intent {
+            if let Some(intent) = store::payment_intent(txn, id).await? {
+                return Ok(intent);
+            }
+        }
+        let intent = PaymentIntentRecord::new(session, self.now());
+        session.payment_intent = Some(intent.id.clone());
+        Ok(intent)
+    }
+
+    async fn succeed(
+        &self,
+        session: &mut SessionRecord,
+        email: &str,
+        name: Option<&str>,
+    ) -> Result<PayOutcome, DbErr> {
+        let txn = self.db().begin().await?;
+        let mut intent = self.intent_for(&txn, session).await?;
+        intent.status = "succeeded".into();
+        intent.last_payment_error = None;
+        intent.latest_charge = Some(ids::charge());
+        intent.payment_method = Some(ids::payment_method());
+        session.status = SessionStatus::Complete;
+        session.paid = true;
+        session.paid_email = Some(email.to_owned());
+        session.paid_name = name.map(str::to_owned);
+        session.pending_authentication = None;
+        store::save_payment_intent(&txn, &intent).await?;
+        store::save_session(&txn, session).await?;
+        self.emit(
+            &txn,
+            "payment_intent.succeeded",
+            &intent.id,
+            objects::payment_intent_json(&intent),
+            None,
+        )
+        .await?;
+        let object = self.render_session(session, objects::Expand::default(), None);
+        self.emit(
+            &txn,
+            "checkout.session.completed",
+            &session.id,
+            object,
+            None,
+        )
+        .await?;
+        txn.commit().await?;
+        self.inner.wake.notify_one();
+        tracing::info!(session = %session.id, amount = session.amount_total, "local Stripe: payment succeeded");
+        Ok(PayOutcome::Paid {
+            redirect: session
+                .success_url
+                .replace("{CHECKOUT_SESSION_ID}", &session.id),
+        })
+    }
+
+    async fn decline(
+        &self,
+        session: &mut SessionRecord,
+        email: &str,
+        decline: cards::Decline,
+    ) -> Result<(), DbErr> {
+        let txn = self.db().begin().await?;
+        let mut intent = self.intent_for(&txn, session).await?;
+        intent.status = "requires_payment_method".into();
+        intent.receipt_email = Some(email.to_owned());
+        let mut error = serde_json::json!({
+            "type": "card_error",
+            "code": decline.code,
+            "message": decline.message,
+            "doc_url": format!("https://stripe.com/docs/error-codes/{}", decline.code.replace('_', "-")),
+        });
+        if let (Some(map), Some(decline_code)) = (error.as_object_mut(), decline.decline_code) {
+            map.insert("decline_code".into(), Value::from(decline_code));
+        }
+        intent.last_payment_error = Some(error);
+        session.pending_authentication = None;
+        store::save_payment_intent(&txn, &intent).await?;
+        store::save_session(&txn, session).await?;
+        self.emit(
+            &txn,
+            "payment_intent.payment_failed",
+            &intent.id,
+            objects::payment_intent_json(&intent),
+            None,
+        )
+        .await?;
+        txn.commit().await?;
+        self.inner.wake.notify_one();
+        tracing::info!(session = %session.id, code = decline.code, decline_code = ?decline.decline_code, "local Stripe: payment declined");
+        Ok(())
+    }
+
+    /// The session's JSON, with its PaymentIntent when asked to expand it.
+    pub fn render_session(
+        &self,
+        session: &SessionRecord,
+        expand: objects::Expand,
+        intent: Option<&PaymentIntentRecord>,
+    ) -> Value {
+        objects::session_json(session, &self.config().pay_base_url, expand, intent)
+    }
+
+    /// Queues an event in the same transaction as the change it reports.
+    async fn emit(
+        &self,
+        txn: &impl sea_orm::ConnectionTrait,
+        kind: &str,
+        object_id: &str,
+        object: Value,
+        request: Option<(&str, Option<&str>)>,
+    ) -> Result<(), DbErr> {
+        let id = ids::event();
+        let created = self.now();
+        let body = objects::event_json(&id, kind, created, object, request).to_string();
+        store::insert_event(
+            txn,
+            store::NewEvent {
+                id: &id,
+                kind,
+                object_id,
+                created,
+                body: &body,
+                deliver: self.config().webhook_url.is_some(),
+            },
+            now_ms(),
+        )
+        .await
+    }
+
+    /// Queues an event for another delivery now.
+    pub async fn resend(&self, event_id: &str) -> Result<bool, DbErr> {
+        if self.config().webhook_url.is_none() {
+            return Ok(false);
+        }
+        let queued = store::resend(self.db(), event_id, now_ms()).await?;
+        self.inner.wake.notify_one();
+        Ok(queued)
+    }
+}
+
+/// Wall-clock milliseconds, for delivery scheduling.
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

@@ -1,0 +1,1193 @@
+//! The local Stripe against Stripe's own artifacts: the official checkout.session
+//! schema, the SDK request body, the webhook signature vector, and the
+//! async-stripe client and webhook parser the store uses.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use serde_json::{json, Value};
+use server::config::Secret;
+use server::local_stripe::{LocalStripe, LocalStripeConfig, RetryPolicy};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const KEY: &str = "sk_test_shopfront_local_0001";
+const SECRET: &str = "whsec_local_test_secret";
+const SDK_BODY: &str = include_str!("fixtures/stripe/sdk_create_session_body.txt");
+
+/// One webhook delivery as the endpoint received it.
+#[derive(Clone, Debug)]
+struct Delivery {
+    signature: String,
+    body: String,
+}
+
+/// A webhook endpoint that records what it receives and refuses the first
+/// `fail_first` deliveries with a 500.
+#[derive(Clone, Default)]
+struct Endpoint {
+    received: Arc<Mutex<Vec<Delivery>>>,
+    fail_first: Arc<AtomicUsize>,
+    calls: Arc<AtomicUsize>,
+}
+
+impl Endpoint {
+    async fn start(fail_first: usize) -> (Self, String) {
+        let endpoint = Endpoint {
+            fail_first: Arc::new(AtomicUsize::new(fail_first)),
+            ..Default::default()
+        };
+        let app = axum::Router::new()
+            .route("/hook", post(receive))
+            .with_state(endpoint.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (endpoint, url)
+    }
+
+    fn deliveries(&self) -> Vec<Delivery> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// The accepted events of one type, parsed.
+    fn events(&self, kind: &str) -> Vec<Value> {
+        self.deliveries()
+            .iter()
+            .map(|d| serde_json::from_str::<Value>(&d.body).unwrap())
+            .filter(|e| e["type"] == kind)
+            .collect()
+    }
+
+    /// Waits until `count` deliveries of `kind` were accepted.
+    async fn wait_for(&self, kind: &str, count: usize) -> Vec<Value> {
+        for _ in 0..200 {
+            let events = self.events(kind);
+            if events.len() >= count {
+                return events;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "no {count} {kind} event(s) arrived; got {:?}",
+            self.deliveries()
+                .iter()
+                .map(|d| d.body.chars().take(80).collect::<String>())
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+async fn receive(State(endpoint): State<Endpoint>, headers: HeaderMap, body: String) -> StatusCode {
+    endpoint.calls.fetch_add(1, Ordering::SeqCst);
+    let refuse = endpoint
+        .fail_first
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    if refuse {
+        return StatusCode::INTERNAL_SERVER_ERROR;
+    }
+    endpoint.received.lock().unwrap().push(Delivery {
+        signature: headers
+            .get("stripe-signature")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+        body,
+    });
+    StatusCode::OK
+}
+
+struct Stand {
+    stripe: LocalStripe,
+    base: String,
+    http: reqwest::Client,
+}
+
+fn config(database_url: String, webhook_url: Option<String>) -> LocalStripeConfig {
+    LocalStripeConfig {
+        database_url,
+        pay_base_url: String::new(),
+        webhook_url,
+        webhook_secret: Secret::new(SECRET),
+        store_name: "Shopfront".into(),
+        retry: RetryPolicy {
+            first_delay: Duration::from_millis(50),
+            max_delay: Duration::from_millis(400),
+            max_attempts: 5,
+            timeout: Duration::from_secs(2),
+        },
+    }
+}
+
+fn temp_database() -> String {
+    let path =
+        std::env::temp_dir().join(format!("local_stripe_{}.db", uuid::Uuid::new_v4().simple()));
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Starts a stand-in alone on a free port, like `server local-stripe`.
+async fn start(webhook_url: Option<String>) -> Stand {
+    start_with(config(temp_database(), webhook_url)).await
+}
+
+async fn start_with(mut config: LocalStripeConfig) -> Stand {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    config.pay_base_url = base.clone();
+    let stripe = LocalStripe::open(config).await.unwrap();
+    stripe.spawn_worker();
+    let router = stripe.standalone_router::<()>();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Stand {
+        stripe,
+        base,
+        http: common::browser(),
+    }
+}
+
+impl Stand {
+    async fn post(&self, path: &str, body: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(KEY)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(KEY)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn create(&self, body: &str) -> Value {
+        let response = self.post("/v1/checkout/sessions", body).await;
+        assert_eq!(response.status(), 200, "{:?}", response.text().await);
+        response.json().await.unwrap()
+    }
+
+    async fn session(&self, id: &str) -> Value {
+        self.get(&format!("/v1/checkout/sessions/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Submits the hosted page's form, as a browser without JavaScript does.
+    async fn pay(&self, id: &str, card: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/local-stripe/pay/{id}", self.base))
+            .form(&[
+                ("email", "shopper@example.com"),
+                ("card_number", card),
+                ("card_expiry", "12 / 34"),
+                ("card_cvc", "123"),
+                ("cardholder_name", "Ada Shopper"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn schema_validator() -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(include_str!("fixtures/stripe/checkout_session.schema.json")).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid_session(validator: &jsonschema::Validator, session: &Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(session)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "not a valid checkout.session: {errors:#?}"
+    );
+}
+
+// ---------------------------------------------------------------- the schema
+
+#[tokio::test]
+async fn every_session_the_stand_in_returns_validates_against_stripes_schema() {
+    let validator = schema_validator();
+    // The control: Stripe's own fixture passes, and a broken copy does not.
+    let fixture: Value = serde_json::from_str(include_str!(
+        "fixtures/stripe/fixture_checkout_session.json"
+    ))
+    .unwrap();
+    assert_valid_session(&validator, &fixture);
+    let mut broken = fixture.clone();
+    broken.as_object_mut().unwrap().remove("payment_status");
+    broken["livemode"] = json!("no");
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema must catch a broken session"
+    );
+
+    let (endpoint, url) = Endpoint::start(0).await;
+    let stand = start(Some(url)).await;
+    let created = stand.create(SDK_BODY.trim_end()).await;
+    assert_valid_session(&validator, &created);
+
+    let expanded = stand
+        .get(&format!(
+            "/v1/checkout/sessions/{}?expand%5B0%5D=line_items&expand%5B1%5D=payment_intent",
+            created["id"].as_str().unwrap()
+        ))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_valid_session(&validator, &expanded);
+
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(stand.pay(id, "4000000000000002").await.status(), 402);
+    assert_valid_session(&validator, &stand.session(id).await);
+    assert_eq!(stand.pay(id, "4242424242424242").await.status(), 303);
+    let paid = stand
+        .get(&format!(
+            "/v1/checkout/sessions/{id}?expand[]=payment_intent&expand[]=line_items"
+        ))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_valid_session(&validator, &paid);
+    let completed = endpoint.wait_for("checkout.session.completed", 1).await;
+    assert_valid_session(&validator, &completed[0]["data"]["object"]);
+
+    let other = stand.create(SDK_BODY.trim_end()).await;
+    let expired = stand
+        .post(
+            &format!(
+                "/v1/checkout/sessions/{}/expire",
+                other["id"].as_str().unwrap()
+            ),
+            "",
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_valid_session(&validator, &expired);
+}
+
+// ----------------------------------------------------- the API, by raw HTTP
+
+#[tokio::test]
+async fn the_sdk_request_body_becomes_the_session_it_describes() {
+    let stand = start(None).await;
+    let session = stand.create(SDK_BODY.trim_end()).await;
+    let id = session["id"].as_str().unwrap();
+    assert!(id.starts_with("cs_test_"), "{id}");
+    assert_eq!(session["object"], "checkout.session");
+    assert_eq!(session["mode"], "payment");
+    assert_eq!(session["status"], "open");
+    assert_eq!(session["payment_status"], "unpaid");
+    assert_eq!(session["amount_subtotal"], 3998);
+    assert_eq!(session["amount_total"], 3998);
+    assert_eq!(session["currency"], "usd");
+    assert_eq!(session["livemode"], false);
+    assert_eq!(session["client_reference_id"], "order_42");
+    assert_eq!(session["metadata"], json!({"cart_id": "cart_abc"}));
+    assert_eq!(session["cancel_url"], "http://localhost:8080/cart");
+    assert_eq!(
+        session["url"],
+        format!("{}/local-stripe/pay/{id}", stand.base).as_str()
+    );
+    let created = session["created"].as_i64().unwrap();
+    assert_eq!(
+        session["expires_at"].as_i64().unwrap() - created,
+        24 * 60 * 60
+    );
+
+    let items = stand
+        .get(&format!("/v1/checkout/sessions/{id}/line_items?limit=10"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(items["object"], "list");
+    assert_eq!(items["has_more"], false);
+    assert_eq!(items["data"][0]["description"], "Mug");
+    assert_eq!(items["data"][0]["quantity"], 2);
+    assert_eq!(items["data"][0]["amount_total"], 3998);
+    assert_eq!(items["data"][0]["price"]["unit_amount"], 1999);
+}
+
+#[tokio::test]
+async fn percent_encoded_and_raw_brackets_are_the_same_request() {
+    let stand = start(None).await;
+    let encoded = SDK_BODY.trim_end().replace('[', "%5B").replace(']', "%5D");
+    let a = stand.create(SDK_BODY.trim_end()).await;
+    let b = stand.create(&encoded).await;
+    for field in [
+        "amount_total",
+        "metadata",
+        "client_reference_id",
+        "success_url",
+    ] {
+        assert_eq!(a[field], b[field], "{field}");
+    }
+}
+
+#[tokio::test]
+async fn errors_have_stripes_shape_status_and_a_request_id() {
+    let stand = start(None).await;
+    let base = "mode=payment&success_url=https%3A%2F%2Fshop.example%2Fok";
+    let line = |amount: &str, quantity: &str, currency: &str| {
+        format!("line_items[0][price_data][currency]={currency}&line_items[0][price_data][unit_amount]={amount}&line_items[0][price_data][product_data][name]=Mug&line_items[0][quantity]={quantity}")
+    };
+    let too_many: String = (0..101)
+        .map(|i| format!("line_items[{i}][price_data][currency]=usd&line_items[{i}][price_data][unit_amount]=100&line_items[{i}][price_data][product_data][name]=Item&line_items[{i}][quantity]=1"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let cases: Vec<(String, &str, Option<&str>)> = vec![
+        (base.to_owned(), "line_items", Some("parameter_missing")),
+        (
+            format!("{}&{}", "mode=payment", line("100", "1", "usd")),
+            "success_url",
+            Some("parameter_missing"),
+        ),
+        (
+            format!("{base}&{}", line("100", "0", "usd")),
+            "line_items[0][quantity]",
+            Some("parameter_invalid_integer"),
+        ),
+        (
+            format!("{base}&{}", line("-1", "1", "usd")),
+            "line_items[0][price_data][unit_amount]",
+            Some("parameter_invalid_integer"),
+        ),
+        (
+            format!("{base}&{}", line("abc", "1", "usd")),
+            "line_items[0][price_data][unit_amount]",
+            Some("parameter_invalid_integer"),
+        ),
+        (
+            format!("{base}&{}", line("100", "1", "xyz")),
+            "line_items[0][price_data][currency]",
+            Some("parameter_invalid_string"),
+        ),
+        (
+            format!("{base}&{too_many}"),
+            "line_items",
+            Some("parameter_invalid_string"),
+        ),
+        (
+            format!("{base}&{}&surprise=1", line("100", "1", "usd")),
+            "surprise",
+            Some("parameter_unknown"),
+        ),
+    ];
+    for (body, param, code) in cases {
+        let response = stand.post("/v1/checkout/sessions", &body).await;
+        assert_eq!(response.status(), 400, "{param}");
+        assert!(
+            response.headers()["request-id"]
+                .to_str()
+                .unwrap()
+                .starts_with("req_"),
+            "every answer names its request"
+        );
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["type"], "invalid_request_error", "{error}");
+        assert_eq!(error["error"]["param"], param, "{error}");
+        assert_eq!(error["error"]["code"].as_str(), code, "{error}");
+        assert!(
+            error["error"]["message"].as_str().unwrap().len() > 10,
+            "{error}"
+        );
+    }
+
+    let missing = stand.get("/v1/checkout/sessions/cs_test_nope").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().contains_key("request-id"));
+    let error: Value = missing.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "resource_missing");
+    assert_eq!(
+        error["error"]["message"],
+        "No such checkout.session: 'cs_test_nope'"
+    );
+    assert_eq!(stand.get("/v1/payment_intents/pi_nope").await.status(), 404);
+    assert_eq!(stand.get("/v1/customers").await.status(), 404);
+
+    // No key, a malformed key, a live key: 401, and nothing is created.
+    let plain = reqwest::Client::new();
+    for auth in [
+        None,
+        Some("Bearer nonsense"),
+        Some("Bearer sk_live_1234567890abcd"),
+        Some("Basic abc"),
+    ] {
+        let mut request = plain
+            .post(format!("{}/v1/checkout/sessions", stand.base))
+            .body(SDK_BODY.trim_end());
+        if let Some(auth) = auth {
+            request = request.header("authorization", auth);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 401, "{auth:?}");
+        assert!(response.headers().contains_key("request-id"));
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["type"], "invalid_request_error");
+    }
+    let count: i64 = count_rows(&stand.stripe, "ls_checkout_sessions").await;
+    assert_eq!(count, 0, "refused requests create nothing");
+}
+
+async fn count_rows(stripe: &LocalStripe, table: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = stripe
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_answer_and_refuses_other_parameters() {
+    let stand = start(None).await;
+    let send = |key: &'static str, body: String| {
+        let http = stand.http.clone();
+        let url = format!("{}/v1/checkout/sessions", stand.base);
+        async move {
+            http.post(url)
+                .bearer_auth(KEY)
+                .header("idempotency-key", key)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let body = SDK_BODY.trim_end().to_owned();
+    // Five at once with one key: one session.
+    let answers = futures_join(
+        (0..5)
+            .map(|_| send("checkout-cart-1", body.clone()))
+            .collect(),
+    )
+    .await;
+    let mut ids = Vec::new();
+    let mut replayed = 0;
+    for response in answers {
+        assert_eq!(response.status(), 200);
+        if response.headers().get("idempotent-replayed").is_some() {
+            replayed += 1;
+        }
+        let session: Value = response.json().await.unwrap();
+        ids.push(session["id"].as_str().unwrap().to_owned());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one key, one session: {ids:?}");
+    assert_eq!(replayed, 4);
+    assert_eq!(count_rows(&stand.stripe, "ls_checkout_sessions").await, 1);
+
+    let changed = send(
+        "checkout-cart-1",
+        body.replace("quantity]=2", "quantity]=3"),
+    )
+    .await;
+    assert_eq!(changed.status(), 400);
+    let error: Value = changed.json().await.unwrap();
+    assert_eq!(error["error"]["type"], "idempotency_error");
+    assert_eq!(count_rows(&stand.stripe, "ls_checkout_sessions").await, 1);
+
+    // A new key makes a new session.
+    let fresh: Value = send("checkout-cart-2", body).await.json().await.unwrap();
+    assert_ne!(fresh["id"].as_str().unwrap(), ids[0]);
+}
+
+async fn futures_join(
+    requests: Vec<impl std::future::Future<Output = reqwest::Response> + Send + 'static>,
+) -> Vec<reqwest::Response> {
+    let handles: Vec<_> = requests.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn many_requests_share_kept_alive_connections() {
+    let stand = start(None).await;
+    let body = SDK_BODY.trim_end().to_owned();
+    let requests = (0..40)
+        .map(|_| {
+            let http = stand.http.clone();
+            let url = format!("{}/v1/checkout/sessions", stand.base);
+            let body = body.clone();
+            async move {
+                http.post(url)
+                    .bearer_auth(KEY)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        })
+        .collect();
+    for response in futures_join(requests).await {
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(count_rows(&stand.stripe, "ls_checkout_sessions").await, 40);
+}
+
+// ------------------------------------------------ the async-stripe client
+
+fn client(stand: &Stand) -> stripe::Client {
+    stripe::ClientBuilder::new(KEY)
+        .url(stand.base.clone())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_async_stripe_client_creates_retrieves_with_expand_and_expires() {
+    use stripe_checkout::checkout_session::{
+        CreateCheckoutSession, CreateCheckoutSessionLineItems,
+        CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionPaymentIntentData,
+        ExpireCheckoutSession, ListLineItemsCheckoutSession, ProductData, RetrieveCheckoutSession,
+    };
+    use stripe_shared::{CheckoutSessionMode, CheckoutSessionPaymentStatus, CheckoutSessionStatus};
+
+    let stand = start(None).await;
+    let client = client(&stand);
+    let mut price = CreateCheckoutSessionLineItemsPriceData::new(stripe_types::Currency::USD);
+    price.unit_amount = Some(2_450);
+    price.product_data = Some(ProductData::new("Stoneware mug"));
+    let mut line = CreateCheckoutSessionLineItems::new();
+    line.price_data = Some(price);
+    line.quantity = Some(3);
+    let mut intent_data = CreateCheckoutSessionPaymentIntentData::new();
+    intent_data.metadata = Some([("checkout_id".to_owned(), "17".to_owned())].into());
+    let created = CreateCheckoutSession::new()
+        .mode(CheckoutSessionMode::Payment)
+        .line_items(vec![line])
+        .success_url("http://127.0.0.1:3000/checkout/success?session_id={CHECKOUT_SESSION_ID}")
+        .cancel_url("http://127.0.0.1:3000/cart")
+        .client_reference_id("17")
+        .customer_email("ada@example.com")
+        .metadata([("cart_id".to_owned(), "5".to_owned())])
+        .payment_intent_data(intent_data)
+        .send(&client)
+        .await
+        .expect("async-stripe accepts the created session");
+    assert_eq!(created.amount_total, Some(7_350));
+    assert_eq!(created.status, Some(CheckoutSessionStatus::Open));
+    assert_eq!(created.payment_status, CheckoutSessionPaymentStatus::Unpaid);
+    assert_eq!(created.customer_email.as_deref(), Some("ada@example.com"));
+    assert_eq!(created.metadata.as_ref().unwrap()["cart_id"], "5");
+    let url = created.url.clone().unwrap();
+
+    // Pay, then retrieve with both expansions.
+    let paid = stand.pay(created.id.as_str(), "4242 4242 4242 4242").await;
+    assert_eq!(paid.status(), 303);
+    assert_eq!(
+        paid.headers()["location"],
+        format!(
+            "http://127.0.0.1:3000/checkout/success?session_id={}",
+            created.id.as_str()
+        )
+        .as_str()
+    );
+    assert!(url.ends_with(created.id.as_str()));
+    let retrieved = RetrieveCheckoutSession::new(created.id.clone())
+        .expand(vec!["line_items".to_owned(), "payment_intent".to_owned()])
+        .send(&client)
+        .await
+        .expect("async-stripe accepts the expanded session");
+    assert_eq!(retrieved.status, Some(CheckoutSessionStatus::Complete));
+    assert_eq!(retrieved.payment_status, CheckoutSessionPaymentStatus::Paid);
+    let items = retrieved.line_items.expect("line items expanded");
+    assert_eq!(items.data.len(), 1);
+    assert_eq!(items.data[0].quantity, Some(3));
+    assert_eq!(items.data[0].amount_total, 7_350);
+    let intent = match retrieved.payment_intent.expect("payment intent set") {
+        stripe_types::Expandable::Object(intent) => intent,
+        stripe_types::Expandable::Id(id) => panic!("not expanded: {id}"),
+    };
+    assert_eq!(intent.amount, 7_350);
+    assert_eq!(intent.amount_received, 7_350);
+    assert_eq!(intent.status, stripe_shared::PaymentIntentStatus::Succeeded);
+    assert_eq!(intent.metadata["checkout_id"], "17");
+    assert_eq!(
+        retrieved.customer_details.unwrap().email.as_deref(),
+        Some("ada@example.com")
+    );
+
+    let listed = ListLineItemsCheckoutSession::new(created.id.clone())
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(listed.data[0].description.as_deref(), Some("Stoneware mug"));
+
+    // A completed session cannot be expired; an open one can.
+    let refused = ExpireCheckoutSession::new(created.id.clone())
+        .send(&client)
+        .await;
+    assert!(
+        matches!(refused, Err(stripe::StripeError::Stripe(_, 400))),
+        "{refused:?}"
+    );
+
+    let mut price = CreateCheckoutSessionLineItemsPriceData::new(stripe_types::Currency::USD);
+    price.unit_amount = Some(100);
+    price.product_data = Some(ProductData::new("Sticker"));
+    let mut line = CreateCheckoutSessionLineItems::new();
+    line.price_data = Some(price);
+    line.quantity = Some(1);
+    let open = CreateCheckoutSession::new()
+        .mode(CheckoutSessionMode::Payment)
+        .line_items(vec![line])
+        .success_url("http://127.0.0.1:3000/ok")
+        .send(&client)
+        .await
+        .unwrap();
+    let expired = ExpireCheckoutSession::new(open.id.clone())
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(expired.status, Some(CheckoutSessionStatus::Expired));
+    assert_eq!(expired.url, None);
+}
+
+#[tokio::test]
+async fn the_async_stripe_client_sees_typed_errors() {
+    use stripe_checkout::checkout_session::{CreateCheckoutSession, RetrieveCheckoutSession};
+    let stand = start(None).await;
+    let client = client(&stand);
+    let missing = RetrieveCheckoutSession::new("cs_test_missing")
+        .send(&client)
+        .await;
+    match missing {
+        Err(stripe::StripeError::Stripe(error, 404)) => {
+            assert_eq!(
+                error.code.as_ref().map(|c| c.as_str()),
+                Some("resource_missing")
+            );
+        }
+        other => panic!("expected a 404: {other:?}"),
+    }
+    let invalid = CreateCheckoutSession::new()
+        .mode(stripe_shared::CheckoutSessionMode::Payment)
+        .success_url("http://127.0.0.1:3000/ok")
+        .send(&client)
+        .await;
+    match invalid {
+        Err(stripe::StripeError::Stripe(error, 400)) => {
+            assert_eq!(error.param.as_deref(), Some("line_items"));
+            assert_eq!(
+                error.type_,
+                stripe_shared::ApiErrorsType::InvalidRequestError
+            );
+        }
+        other => panic!("expected a 400: {other:?}"),
+    }
+}
+
+// --------------------------------------------- the hosted page and events
+
+fn verify(delivery: &Delivery) -> stripe_webhook::Event {
+    stripe_webhook::Webhook::construct_event(&delivery.body, &delivery.signature, SECRET)
+        .expect("async-stripe verifies and parses the stand-in's event")
+}
+
+#[tokio::test]
+async fn paying_with_4242_completes_the_session_and_sends_signed_events() {
+    let (endpoint, url) = Endpoint::start(0).await;
+    let stand = start(Some(url)).await;
+    let session = stand.create(SDK_BODY.trim_end()).await;
+    let id = session["id"].as_str().unwrap();
+
+    let page = stand
+        .http
+        .get(format!("{}/local-stripe/pay/{id}", stand.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for text in [
+        "Shopfront",
+        "Test mode",
+        "Mug",
+        "Qty 2",
+        "$39.98",
+        "Card number",
+        "Expiry",
+        "CVC",
+        "Email",
+    ] {
+        assert!(html.contains(text), "the pay page shows {text}");
+    }
+
+    let response = stand.pay(id, "4242 4242 4242 4242").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        format!("http://localhost:8080/success?session_id={id}").as_str()
+    );
+    let paid = stand
+        .get(&format!(
+            "/v1/checkout/sessions/{id}?expand[]=payment_intent"
+        ))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(paid["status"], "complete");
+    assert_eq!(paid["payment_status"], "paid");
+    assert_eq!(paid["url"], Value::Null);
+    assert_eq!(paid["payment_intent"]["status"], "succeeded");
+    assert_eq!(paid["customer_details"]["email"], "shopper@example.com");
+
+    let completed = endpoint.wait_for("checkout.session.completed", 1).await;
+    endpoint.wait_for("payment_intent.succeeded", 1).await;
+    let event = &completed[0];
+    assert!(event["id"].as_str().unwrap().starts_with("evt_"));
+    assert_eq!(event["object"], "event");
+    assert_eq!(event["livemode"], false);
+    assert_eq!(event["data"]["object"]["id"], id);
+    assert_eq!(event["data"]["object"]["payment_status"], "paid");
+    assert_eq!(event["data"]["object"]["amount_total"], 3998);
+
+    // Every delivery is signed so that async-stripe's verifier takes it.
+    for delivery in endpoint.deliveries() {
+        assert!(
+            delivery.signature.starts_with("t="),
+            "{}",
+            delivery.signature
+        );
+        let parsed = verify(&delivery);
+        if parsed.type_.as_str() == "checkout.session.completed" {
+            match parsed.data.object {
+                stripe_webhook::EventObject::CheckoutSessionCompleted(s) => {
+                    assert_eq!(s.id.as_str(), id);
+                    assert_eq!(s.amount_total, Some(3998));
+                    assert_eq!(s.metadata.unwrap()["cart_id"], "cart_abc");
+                }
+                other => panic!("wrong object: {other:?}"),
+            }
+        }
+        // The same body under another secret is refused.
+        assert!(stripe_webhook::Webhook::construct_event(
+            &delivery.body,
+            &delivery.signature,
+            "whsec_other"
+        )
+        .is_err());
+    }
+
+    // Paying again: the page says so and nothing is charged.
+    let again = stand.pay(id, "4242424242424242").await;
+    assert_eq!(again.status(), 409);
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("This payment is complete"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(endpoint.events("checkout.session.completed").len(), 1);
+}
+
+#[tokio::test]
+async fn each_declining_card_says_why_keeps_the_session_open_and_can_be_retried() {
+    let (endpoint, url) = Endpoint::start(0).await;
+    let stand = start(Some(url)).await;
+    let session = stand.create(SDK_BODY.trim_end()).await;
+    let id = session["id"].as_str().unwrap();
+
+    let cards = [
+        (
+            "4000000000000002",
+            "card_declined",
+            Some("generic_decline"),
+            "Your card was declined.",
+        ),
+        (
+            "4000000000009995",
+            "card_declined",
+            Some("insufficient_funds"),
+            "Your card has insufficient funds.",
+        ),
+        (
+            "4000000000000069",
+            "expired_card",
+            Some("expired_card"),
+            "Your card has expired.",
+        ),
+        (
+            "4000000000000127",
+            "incorrect_cvc",
+            Some("incorrect_cvc"),
+            "Your card's security code is incorrect.",
+        ),
+    ];
+    for (number, code, decline_code, message) in cards {
+        let response = stand.pay(id, number).await;
+        assert_eq!(response.status(), 402, "{number}");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains(&message.replace('\'', "&#39;")),
+            "{number}: the page says why"
+        );
+        let now = stand.session(id).await;
+        assert_eq!(now["status"], "open", "{number}");
+        assert_eq!(now["payment_status"], "unpaid", "{number}");
+        let intent = stand
+            .get(&format!(
+                "/v1/payment_intents/{}",
+                now["payment_intent"].as_str().unwrap()
+            ))
+            .await
+            .json::<Value>()
+            .await
+            .unwrap();
+        assert_eq!(intent["status"], "requires_payment_method");
+        assert_eq!(intent["last_payment_error"]["code"], code);
+        assert_eq!(
+            intent["last_payment_error"]["decline_code"].as_str(),
+            decline_code
+        );
+        assert_eq!(intent["last_payment_error"]["message"], message);
+    }
+    let failed = endpoint.wait_for("payment_intent.payment_failed", 4).await;
+    let codes: Vec<&str> = failed
+        .iter()
+        .map(|e| {
+            e["data"]["object"]["last_payment_error"]["code"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "card_declined",
+            "card_declined",
+            "expired_card",
+            "incorrect_cvc"
+        ]
+    );
+    for delivery in endpoint.deliveries() {
+        let event = verify(&delivery);
+        assert_eq!(event.type_.as_str(), "payment_intent.payment_failed");
+    }
+
+    // The same session then pays, with one PaymentIntent throughout.
+    let before = stand.session(id).await["payment_intent"].clone();
+    assert_eq!(stand.pay(id, "4242424242424242").await.status(), 303);
+    let after = stand.session(id).await;
+    assert_eq!(after["payment_intent"], before);
+    assert_eq!(after["payment_status"], "paid");
+    assert_eq!(
+        endpoint
+            .wait_for("checkout.session.completed", 1)
+            .await
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_number_that_fails_luhn_is_refused_on_the_page_and_nothing_happens() {
+    let (endpoint, url) = Endpoint::start(0).await;
+    let stand = start(Some(url)).await;
+    let session = stand.create(SDK_BODY.trim_end()).await;
+    let id = session["id"].as_str().unwrap();
+    let response = stand.pay(id, "4242 4242 4242 4241").await;
+    assert_eq!(response.status(), 400);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Your card number is invalid."));
+    let now = stand.session(id).await;
+    assert_eq!(now["status"], "open");
+    assert_eq!(now["payment_intent"], Value::Null);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(endpoint.deliveries().is_empty());
+    assert_eq!(count_rows(&stand.stripe, "ls_events").await, 0);
+}
+
+#[tokio::test]
+async fn a_card_asking_for_3d_secure_pays_once_approved() {
+    let stand = start(None).await;
+    let id = stand.create(SDK_BODY.trim_end()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let asked = stand.pay(&id, "4000002500003155").await;
+    assert_eq!(asked.status(), 200);
+    assert!(asked
+        .text()
+        .await
+        .unwrap()
+        .contains("Complete authentication"));
+    let failed = stand
+        .http
+        .post(format!("{}/local-stripe/pay/{id}/authenticate", stand.base))
+        .form(&[("outcome", "fail")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 402);
+    assert_eq!(stand.session(&id).await["status"], "open");
+    assert_eq!(stand.pay(&id, "4000002500003155").await.status(), 200);
+    let approved = stand
+        .http
+        .post(format!("{}/local-stripe/pay/{id}/authenticate", stand.base))
+        .form(&[("outcome", "complete")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 303);
+    assert_eq!(stand.session(&id).await["payment_status"], "paid");
+}
+
+#[tokio::test]
+async fn sessions_expire_through_the_api_and_at_expires_at_and_send_expired() {
+    let (endpoint, url) = Endpoint::start(0).await;
+    let stand = start(Some(url)).await;
+    let by_api = stand.create(SDK_BODY.trim_end()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let by_clock = stand
+        .create(&format!(
+            "{}&expires_at={}",
+            SDK_BODY.trim_end(),
+            stand.stripe.now() + 3600
+        ))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let expired: Value = stand
+        .post(&format!("/v1/checkout/sessions/{by_api}/expire"), "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(expired["status"], "expired");
+    let again = stand
+        .post(&format!("/v1/checkout/sessions/{by_api}/expire"), "")
+        .await;
+    assert_eq!(
+        again.status(),
+        400,
+        "an expired session cannot expire twice"
+    );
+
+    // Past its expires_at, the worker expires it without being asked.
+    assert_eq!(stand.session(&by_clock).await["status"], "open");
+    stand.stripe.advance_clock(Duration::from_secs(3601));
+    let events = endpoint.wait_for("checkout.session.expired", 2).await;
+    let ids: Vec<&str> = events
+        .iter()
+        .map(|e| e["data"]["object"]["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&by_api.as_str()) && ids.contains(&by_clock.as_str()),
+        "{ids:?}"
+    );
+    assert_eq!(stand.session(&by_clock).await["status"], "expired");
+
+    // The pages say so and take no payment.
+    let page = stand
+        .http
+        .get(format!("{}/local-stripe/pay/{by_clock}", stand.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("This checkout has expired"));
+    let pay = stand.pay(&by_clock, "4242424242424242").await;
+    assert_eq!(pay.status(), 409);
+    assert_eq!(stand.session(&by_clock).await["payment_status"], "unpaid");
+    assert!(endpoint.events("checkout.session.completed").is_empty());
+
+    // expires_at must be 30 minutes to 24 hours away, as at Stripe.
+    let too_soon = stand
+        .post(
+            "/v1/checkout/sessions",
+            &format!(
+                "{}&expires_at={}",
+                SDK_BODY.trim_end(),
+                stand.stripe.now() + 60
+            ),
+        )
+        .await;
+    assert_eq!(too_soon.status(), 400);
+}
+
+#[tokio::test]
+async fn a_failing_endpoint_gets_the_event_again_with_backoff_until_it_answers_2xx() {
+    let (endpoint, url) = Endpoint::start(2).await;
+    let stand = start(Some(url)).await;
+    let id = stand.create(SDK_BODY.trim_end()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    stand
+        .post(&format!("/v1/checkout/sessions/{id}/expire"), "")
+        .await;
+    let events = endpoint.wait_for("checkout.session.expired", 1).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        endpoint.calls.load(Ordering::SeqCst),
+        3,
+        "two refusals, then delivered"
+    );
+
+    let log = stand
+        .http
+        .get(format!("{}/local-stripe/events", stand.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(log.contains("checkout.session.expired"));
+    assert_eq!(
+        log.matches(r#"<span class="bad">500</span>"#).count(),
+        2,
+        "both refusals are listed"
+    );
+    assert!(log.contains(r#"<span class="ok">200</span>"#));
+    assert!(log.contains("Delivered"));
+
+    // Resend from the log: delivered once more.
+    let event_id = events[0]["id"].as_str().unwrap();
+    let resent = stand
+        .http
+        .post(format!(
+            "{}/local-stripe/events/{event_id}/resend",
+            stand.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resent.status(), 303);
+    assert_eq!(
+        endpoint.wait_for("checkout.session.expired", 2).await.len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn an_endpoint_that_never_answers_2xx_is_given_up_on_after_the_last_attempt() {
+    let (endpoint, url) = Endpoint::start(usize::MAX).await;
+    let stand = start(Some(url)).await;
+    let id = stand.create(SDK_BODY.trim_end()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    stand
+        .post(&format!("/v1/checkout/sessions/{id}/expire"), "")
+        .await;
+    for _ in 0..200 {
+        if endpoint.calls.load(Ordering::SeqCst) >= 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        endpoint.calls.load(Ordering::SeqCst),
+        5,
+        "max_attempts, then no more"
+    );
+    let log = stand
+        .http
+        .get(format!("{}/local-stripe/events", stand.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(log.contains("Failed"));
+}
+
+#[tokio::test]
+async fn pending_deliveries_survive_a_restart() {
+    let database_url = temp_database();
+    // First run: the endpoint is down, so the event stays pending.
+    let down = "http://127.0.0.1:9/hook".to_owned();
+    let first = start_with(config(database_url.clone(), Some(down))).await;
+    let id = first.create(SDK_BODY.trim_end()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    first
+        .post(&format!("/v1/checkout/sessions/{id}/expire"), "")
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(first);
+
+    // Second run on the same file, endpoint up: the event arrives.
+    let (endpoint, url) = Endpoint::start(0).await;
+    let second = start_with(config(database_url, Some(url))).await;
+    let events = endpoint.wait_for("checkout.session.expired", 1).await;
+    assert_eq!(events[0]["data"]["object"]["id"], id.as_str());
+    assert_eq!(second.session(&id).await["status"], "expired");
+}
+
+// ----------------------------------------------------- mounted in the store
+
+#[tokio::test]
+async fn the_store_without_keys_mounts_the_stand_in_on_its_own_address() {
+    let app = common::spawn_app().await;
+    let stripe = app.stripe.clone().expect("no key: the stand-in is on");
+    let response = app
+        .client
+        .post(app.url("/local-stripe/v1/checkout/sessions"))
+        .bearer_auth(KEY)
+        .body(SDK_BODY.trim_end())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let session: Value = response.json().await.unwrap();
+    let pay_url = session["url"].as_str().unwrap();
+    assert!(
+        pay_url.starts_with(&app.address),
+        "{pay_url} is on the store's own address"
+    );
+    let page = app.client.get(pay_url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        stripe.config().webhook_url.as_deref(),
+        Some(app.url("/api/stripe").as_str()),
+        "events go to the store's own webhook"
+    );
+    assert!(stripe.webhook_secret().expose().starts_with("whsec_"));
+}
