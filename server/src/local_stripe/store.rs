@@ -51,12 +51,11 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     options
         .sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
-    if url.contains(":memory:") || url.contains("mode=memory") {
-        // Each connection to :memory: is its own database.
-        options.max_connections(1).min_connections(1);
-    } else {
-        options.max_connections(4);
-    }
+    // One connection: every read and write queues on it, so a transaction that
+    // reads before it writes can never be refused by SQLite because the delivery
+    // worker wrote in between (and each connection to :memory: would be its own
+    // database anyway). The stand-in's load is one developer's.
+    options.max_connections(1).min_connections(1);
     let db = Database::connect(options).await?;
     for pragma in [
         "PRAGMA journal_mode=WAL",
