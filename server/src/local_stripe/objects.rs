@@ -841,7 +841,7 @@ pub fn session_json(
         "subscription": null,
         "success_url": session.success_url,
         "total_details": { "amount_discount": 0, "amount_shipping": 0, "amount_tax": 0 },
-        "ui_mode": "hosted",
+        "ui_mode": "hosted_page",
         "url": if open { json!(format!("{pay_base_url}/local-stripe/pay/{}", session.id)) } else { Value::Null },
         "wallet_options": null
     });
