@@ -19,7 +19,10 @@ use leptos_router::{path, SsrMode};
 
 use crate::actions::StoreActions;
 use crate::components::Header;
-use crate::pages::{CartPage, HomePage, NotFound, ProductPage, SignInPage, SignUpPage};
+use crate::pages::{
+    CartPage, CheckoutSuccessPage, HomePage, NotFound, OrderPage, OrdersPage, ProductPage,
+    SignInPage, SignUpPage,
+};
 use crate::server_fns::cart::get_shopper;
 
 /// The HTML document around the app.
@@ -84,6 +87,9 @@ fn StoreFrame() -> impl IntoView {
                 <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                 <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/account/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                <Route path=path!("/account/orders") view=OrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/account/orders/:number") view=OrderPage ssr=SsrMode::Async />
+                <Route path=path!("/checkout/success") view=CheckoutSuccessPage ssr=SsrMode::Async />
             </Routes>
         </main>
     }

@@ -213,6 +213,8 @@ pub struct CartView {
     pub subtotal: Money,
     /// Something the shopper should know, such as a quantity lowered at sign-in.
     pub notice: Option<String>,
+    /// Why the last payment attempt for this cart was declined, if it was.
+    pub payment_error: Option<String>,
 }
 
 impl CartView {
@@ -224,8 +226,48 @@ impl CartView {
             item_count: 0,
             subtotal: Money::new(0, STORE_CURRENCY),
             notice: None,
+            payment_error: None,
         }
     }
+}
+
+/// One bought line of an order, priced as it was paid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderItemView {
+    pub name: String,
+    pub quantity: i32,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+/// An order as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    /// Human-readable and never reused, e.g. `SF-000042`.
+    pub number: String,
+    /// The day it was placed, `YYYY-MM-DD` (UTC).
+    pub placed_on: String,
+    pub items: Vec<OrderItemView>,
+    pub total: Money,
+    /// Where the receipt goes.
+    pub email: Option<String>,
+}
+
+impl OrderView {
+    /// Units bought across the lines.
+    pub fn item_count(&self) -> i64 {
+        self.items.iter().map(|item| i64::from(item.quantity)).sum()
+    }
+}
+
+/// What the success page learns about a Checkout Session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckoutResult {
+    /// Paid: the order exists.
+    Placed(OrderView),
+    /// Stripe has not confirmed the payment yet (a delayed method, or the page
+    /// arrived first); the page checks again shortly.
+    Processing,
 }
 
 /// What the header needs to know about the shopper.

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_products;
 mod m20261122_000002_seed_products;
 mod m20261122_000003_create_accounts_and_carts;
+mod m20261122_000004_create_checkouts_and_orders;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_products::Migration),
             Box::new(m20261122_000002_seed_products::Migration),
             Box::new(m20261122_000003_create_accounts_and_carts::Migration),
+            Box::new(m20261122_000004_create_checkouts_and_orders::Migration),
         ]
     }
 }

@@ -9,3 +9,4 @@ pub mod local_stripe;
 pub mod server_fn_status;
 pub mod startup;
 pub mod telemetry;
+pub mod webhook;

@@ -19,7 +19,10 @@ use app::{shell, App};
 
 use crate::config::{Secret, Settings};
 use crate::local_stripe::{self, LocalStripe, LocalStripeConfig, RetryPolicy};
+use crate::webhook::{self, WebhookState};
 use crate::{health, server_fn_status};
+use app::ssr::payments::{Payments, LOCAL_STRIPE_KEY};
+use std::sync::Arc;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +31,8 @@ pub enum StartupError {
     DataDir { path: String, source: io::Error },
     #[error("could not open the database: {0}")]
     Database(#[from] sea_orm::DbErr),
+    #[error("could not set up the Stripe client: {0}")]
+    Stripe(String),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: String, source: io::Error },
 }
@@ -114,15 +119,47 @@ impl Application {
             None
         };
 
+        let payments = match &settings.stripe.secret_key {
+            Some(key) => Payments::new(key.expose(), None),
+            // async-stripe appends `v1/...` to the base as text, so a base with a
+            // path needs its trailing slash.
+            None => Payments::new(
+                LOCAL_STRIPE_KEY,
+                Some(&format!("http://{reachable}/local-stripe/")),
+            ),
+        }
+        .map_err(StartupError::Stripe)?;
+        // The store verifies events with the configured secrets, or with the one
+        // the local stand-in signs with.
+        let mut secrets = settings.stripe.webhook_secrets.clone();
+        if let Some(local) = &local_stripe {
+            if secrets.is_empty() {
+                secrets.push(local.webhook_secret().clone());
+            }
+        }
+        if secrets.is_empty() {
+            tracing::warn!(
+                "STRIPE_WEBHOOK_SECRET is not set: Stripe's events will be refused until it is"
+            );
+        }
+        let outbox_dir = settings.data_dir.join("outbox");
+
+        let webhook = WebhookState {
+            db: db.clone(),
+            secrets: Arc::new(secrets),
+            outbox: outbox_dir.clone(),
+        };
         let state = AppState {
             db: db.clone(),
             leptos_options,
             public_base_url: public_base_url.into(),
+            payments,
+            outbox_dir,
         };
         Ok(Self {
             port: local.port(),
             listener,
-            router: router(state, local_stripe.as_ref()),
+            router: router(state, local_stripe.as_ref(), webhook),
             db,
             local_stripe,
         })
@@ -163,13 +200,19 @@ impl Application {
 }
 
 /// Every route of the store: pages, server fns, health, static files.
-pub fn router(state: AppState, local_stripe: Option<&LocalStripe>) -> Router {
+pub fn router(
+    state: AppState,
+    local_stripe: Option<&LocalStripe>,
+    webhook: WebhookState,
+) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let request_id = HeaderName::from_static("x-request-id");
 
-    let mut base = Router::new().merge(health::router());
+    let mut base = Router::new()
+        .merge(health::router())
+        .merge(webhook::router(webhook));
     if let Some(local_stripe) = local_stripe {
         base = base.merge(local_stripe.mounted_router());
     }
@@ -246,6 +289,14 @@ async fn housekeeping(db: DatabaseConnection) {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "purged expired sessions"),
             Err(err) => tracing::warn!(error = %err, "could not purge expired sessions"),
+        }
+        match app::ssr::services::checkout::release_lapsed(&db, now).await {
+            Ok(0) => {}
+            Ok(count) => tracing::warn!(
+                count,
+                "released the stock of checkouts whose expiry never arrived"
+            ),
+            Err(err) => tracing::warn!(error = %err, "could not release lapsed checkouts"),
         }
         if let Err(err) = accounts::purge_old_failures(&db, now).await {
             tracing::warn!(error = %err, "could not purge old sign-in failures");

@@ -17,6 +17,14 @@ pub fn CartSummary(cart: CartView) -> impl IntoView {
         n => format!("{n} items"),
     };
     let cart_id = cart.cart_id.map(|id| id.to_string()).unwrap_or_default();
+    // Hydrated: the answer is the payment page's address; leave the app for it
+    // (the router would try to handle a same-origin address itself).
+    // Effects only run in the browser.
+    Effect::new(move |_| {
+        if let Some(Ok(url)) = checkout.value().get() {
+            let _ = window().location().set_href(&url);
+        }
+    });
     view! {
         <aside
             class="card flex flex-col gap-4 shadow-md lg:sticky lg:top-24"

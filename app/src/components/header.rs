@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use lucide_leptos::{LogIn, LogOut, ShoppingCart, User};
+use lucide_leptos::{LogIn, LogOut, Package, ShoppingCart, User};
 
 use crate::actions::StoreActions;
 use crate::types::ShopperView;
@@ -82,6 +82,12 @@ fn AccountMenu(email: Option<String>, actions: StoreActions) -> impl IntoView {
                 </summary>
                 <div class="card absolute right-0 mt-2 flex w-64 flex-col gap-3 shadow-md">
                     <p class="caption truncate">"Signed in as " <span class="text-ink">{email}</span></p>
+                    <a href="/account/orders" class="btn-ghost justify-start">
+                        <span aria-hidden="true">
+                            <Package size=20 />
+                        </span>
+                        "Your orders"
+                    </a>
                     <ActionForm action=actions.sign_out>
                         <button type="submit" class="btn-secondary w-full">
                             <span aria-hidden="true">

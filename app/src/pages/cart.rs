@@ -39,6 +39,16 @@ fn CartContents(cart: CartView, actions: StoreActions) -> impl IntoView {
             </div>
         }
     });
+    let payment_error = cart.payment_error.clone().map(|reason| {
+        view! {
+            <div class="card mb-6" data-testid="payment-error">
+                <Alert
+                    kind=AlertKind::Danger
+                    message=format!("Your last payment attempt did not go through: {reason} Nothing was charged; you can try again.")
+                />
+            </div>
+        }
+    });
     let lines = if cart.lines.is_empty() {
         view! { <EmptyCart /> }.into_any()
     } else {
@@ -56,6 +66,7 @@ fn CartContents(cart: CartView, actions: StoreActions) -> impl IntoView {
     };
     view! {
         {notice}
+        {payment_error}
         <div class="grid grid-cols-1 gap-6 lg:grid-cols-3 lg:items-start lg:gap-8">
             <div class="lg:col-span-2">{lines}</div>
             <CartSummary cart />

@@ -2,14 +2,18 @@
 
 mod account;
 mod cart;
+mod checkout_success;
 mod error;
 mod home;
 mod not_found;
+mod orders;
 mod product;
 
 pub use account::{SignInPage, SignUpPage};
 pub use cart::CartPage;
+pub use checkout_success::CheckoutSuccessPage;
 pub use error::ErrorPanel;
 pub use home::HomePage;
 pub use not_found::NotFound;
+pub use orders::{OrderPage, OrdersPage};
 pub use product::ProductPage;

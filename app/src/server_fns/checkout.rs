@@ -1,27 +1,117 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::types::CheckoutResult;
 
-/// Sends the shopper to pay for their cart.
-///
-/// Checks that the cart is the caller's and is not empty; taking payment is not
-/// switched on yet, which the answer says.
+/// Sends the shopper to pay for their cart: checks the cart is theirs and can be
+/// bought as it stands, freezes it at today's prices with its stock reserved,
+/// and answers with the Stripe page's address. A browser without JavaScript gets
+/// a redirect there; the hydrated button goes there itself.
 #[server(endpoint = "create_stripe_checkout_session")]
-pub async fn create_stripe_checkout_session(cart_id: String) -> Result<(), AppError> {
-    use crate::ssr::services::cart;
-    use crate::ssr::{app_state, shopper};
+pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, AppError> {
+    use crate::ssr::entities::user;
+    use crate::ssr::services::{cart, checkout};
+    use crate::ssr::{app_state, sessions, shopper};
+    use sea_orm::EntityTrait;
+
     let state = app_state()?;
-    let shopper = shopper::current(&state).await?;
-    let view = cart::view(&state.db, shopper.owner().as_ref()).await?;
+    let current = shopper::current(&state).await?;
     let not_found = || AppError::not_found("That cart was not found.");
+    let owner = current.owner().ok_or_else(not_found)?;
     let requested: i32 = cart_id.trim().parse().map_err(|_| not_found())?;
+    let view = cart::view(&state.db, Some(&owner)).await?;
     if view.cart_id != Some(requested) {
         return Err(not_found());
     }
-    if view.item_count == 0 {
-        return Err(AppError::bad_request("Your cart is empty"));
+    let email = match current.user_id() {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .map(|user| user.email),
+        None => None,
+    };
+    let url = checkout::start(
+        &state.db,
+        &state.payments,
+        &state.public_base_url,
+        checkout::Payer {
+            owner: &owner,
+            email: email.as_deref(),
+        },
+        requested,
+        sessions::now(),
+    )
+    .await?;
+    if shopper::wants_html() {
+        leptos_axum::redirect(&url);
     }
-    Err(AppError::Conflict(
-        "Payment is not switched on in this store yet, so nothing was charged.".to_owned(),
-    ))
+    Ok(url)
+}
+
+/// The success page's question: has the Checkout Session `session_id` been paid?
+/// Asks Stripe (nothing from the browser is trusted), and if it is paid makes
+/// the order through the same fulfilment as the webhook. Only the shopper who
+/// started that checkout gets an answer; anyone else gets a 404.
+#[server(endpoint = "create_order")]
+pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError> {
+    use crate::ssr::services::orders::{self, Fulfilment, SessionFacts};
+    use crate::ssr::{app_state, sessions, shopper};
+    use sea_orm::TransactionTrait;
+    use stripe_checkout::checkout_session::RetrieveCheckoutSession;
+    use stripe_shared::{CheckoutSessionPaymentStatus, CheckoutSessionStatus};
+
+    let state = app_state()?;
+    let owner = shopper::current(&state).await?.owner();
+    let session_id = session_id.trim();
+    let not_found = || AppError::not_found("We could not find that payment.");
+    if session_id.is_empty() || session_id.len() > 255 {
+        return Err(not_found());
+    }
+    let checkout = orders::checkout_by_session(&state.db, session_id)
+        .await?
+        .filter(|checkout| checkout.belongs_to(owner.as_ref()))
+        .ok_or_else(not_found)?;
+    if let Some(order) = orders::order_for_session(&state.db, owner.as_ref(), session_id).await? {
+        return Ok(CheckoutResult::Placed(order));
+    }
+
+    let session = RetrieveCheckoutSession::new(session_id)
+        .send(state.payments.client())
+        .await
+        .map_err(|err| {
+            tracing::warn!(checkout = checkout.id, error = %err, "could not ask Stripe about a session");
+            AppError::Unavailable
+        })?;
+    if session.status == Some(CheckoutSessionStatus::Expired) {
+        return Err(AppError::Conflict(
+            "This checkout expired before it was paid, so nothing was charged. Your cart is still here."
+                .to_owned(),
+        ));
+    }
+    let facts = SessionFacts {
+        id: session.id.as_str().to_owned(),
+        complete: session.status == Some(CheckoutSessionStatus::Complete),
+        paid: session.payment_status == CheckoutSessionPaymentStatus::Paid,
+        amount_total: session.amount_total,
+        currency: session.currency.map(|c| c.to_string()),
+        email: session
+            .customer_details
+            .and_then(|details| details.email)
+            .or(session.customer_email),
+    };
+    let now = sessions::now();
+    let txn = state.db.begin().await?;
+    let outcome = orders::fulfil(&txn, &facts, now).await?;
+    txn.commit().await?;
+    match outcome {
+        Fulfilment::Placed { order_id, .. } => {
+            orders::send_confirmation(&state.db, &state.outbox_dir, order_id, now).await?;
+            let order = orders::order_for_session(&state.db, owner.as_ref(), session_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            Ok(CheckoutResult::Placed(order))
+        }
+        Fulfilment::NotPaid => Ok(CheckoutResult::Processing),
+        Fulfilment::Unknown => Err(not_found()),
+    }
 }

@@ -7,3 +7,4 @@ pub mod account;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod orders;

@@ -2,6 +2,7 @@
 
 pub mod db;
 pub mod entities;
+pub mod payments;
 pub mod services;
 pub mod sessions;
 pub mod shopper;

@@ -43,6 +43,18 @@ fn cookie_token() -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Whether the request is a plain form post from a browser without JavaScript
+/// (it wants a page back, so an answer must be a redirect).
+pub fn wants_html() -> bool {
+    request_parts().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
 /// The address the request came from, for throttling sign-in attempts.
 pub fn client_address() -> String {
     request_parts()

@@ -1,6 +1,7 @@
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use sea_orm::DatabaseConnection;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::AppError;
@@ -12,6 +13,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The address shoppers reach the store at, e.g. `https://shop.example.com`.
     pub public_base_url: Arc<str>,
+    /// The Stripe client (Stripe itself, or the local stand-in).
+    pub payments: crate::ssr::payments::Payments,
+    /// Where order confirmations are written when no mail server is configured.
+    pub outbox_dir: PathBuf,
 }
 
 /// The [`AppState`] that the server placed in the request's context.

@@ -17,6 +17,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub database_url: String,
+    /// The app's data folder (the stand-in's database, the email outbox).
+    pub data_dir: std::path::PathBuf,
 }
 
 /// A browser of its own: a fresh cookie jar, no redirects followed, and a time
@@ -40,6 +42,7 @@ impl TestApp {
             client: browser(),
             db: self.db.clone(),
             database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
         }
     }
 
@@ -184,6 +187,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         client,
         db,
         database_url,
+        data_dir,
     }
 }
 

@@ -308,9 +308,22 @@ pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<Ca
         .map(|p| (p.id, p))
         .collect();
 
+    // Units this cart's own open checkout holds in reserve are still the shopper's.
+    let reserved: HashMap<i32, i32> = db
+        .query_all_raw(statement(
+            db,
+            "SELECT l.product_id, l.quantity FROM checkout_lines l \
+             JOIN checkouts k ON k.id = l.checkout_id WHERE k.open_key = $1",
+            vec![cart.id.into()],
+        ))
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("", "product_id")?, row.try_get("", "quantity")?)))
+        .collect::<Result<_, AppError>>()?;
     let mut view = CartView {
         cart_id: Some(cart.id),
         notice: cart.notice,
+        payment_error: crate::ssr::services::orders::last_payment_error(db, cart.id).await?,
         ..CartView::empty()
     };
     for line in lines {
@@ -321,7 +334,10 @@ pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<Ca
         let line_total = unit_price
             .checked_mul(i64::from(line.quantity))
             .ok_or(AppError::Internal)?;
-        let available = product.active && product.stock >= line.quantity;
+        let stock = product
+            .stock
+            .saturating_add(reserved.get(&product.id).copied().unwrap_or(0));
+        let available = product.active && stock >= line.quantity;
         if available {
             view.subtotal = view.subtotal.checked_add(line_total).ok_or_else(|| {
                 tracing::error!(cart = cart.id, "cart mixes currencies or overflows");
@@ -337,7 +353,7 @@ pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<Ca
             unit_price,
             quantity: line.quantity,
             line_total,
-            max_quantity: product.stock.clamp(1, MAX_LINE_QUANTITY),
+            max_quantity: stock.clamp(1, MAX_LINE_QUANTITY),
             available,
         });
     }
@@ -357,7 +373,9 @@ pub async fn item_count(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Res
             db,
             "SELECT COALESCE(SUM(l.quantity), 0) AS units FROM cart_lines l \
              JOIN carts c ON c.id = l.cart_id JOIN products p ON p.id = l.product_id \
-             WHERE c.open_key = $1 AND p.active AND p.stock >= l.quantity",
+             WHERE c.open_key = $1 AND p.active AND p.stock + COALESCE((SELECT SUM(r.quantity) \
+             FROM checkout_lines r JOIN checkouts k ON k.id = r.checkout_id \
+             WHERE k.open_key = c.id AND r.product_id = p.id), 0) >= l.quantity",
             vec![owner.open_key().into()],
         ))
         .await?;
@@ -402,6 +420,9 @@ pub async fn merge_guest_cart(
             vec![now.into(), guest.open_key().into()],
         ))
         .await?;
+    // Orders placed as a guest in this browser become the account's, whether or
+    // not there is a cart to bring over.
+    crate::ssr::services::orders::adopt_guest_orders(&txn, guest_session_id, user_id).await?;
     let Some(row) = closed else {
         txn.commit().await?;
         return Ok(MergeOutcome::default());

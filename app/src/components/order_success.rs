@@ -1,0 +1,94 @@
+use leptos::prelude::*;
+use lucide_leptos::{ArrowLeft, CircleCheck, Package};
+
+use crate::components::Price;
+use crate::types::OrderView;
+
+/// The confirmation a shopper sees after paying: the order number, what they
+/// bought, what they paid, and where the receipt went.
+#[component]
+pub fn OrderSuccess(order: OrderView, signed_in: bool) -> impl IntoView {
+    let count = match order.item_count() {
+        1 => "1 item".to_owned(),
+        n => format!("{n} items"),
+    };
+    view! {
+        <section class="card mx-auto flex max-w-2xl flex-col gap-6" data-testid="order-success">
+            <div class="flex flex-col items-center gap-2 text-center">
+                <span class="text-success" aria-hidden="true">
+                    <CircleCheck size=24 />
+                </span>
+                <h1 class="page-title">"Thank you, your order is placed"</h1>
+                <p class="text-muted">
+                    "Order " <span class="font-semibold text-ink" data-testid="order-number">{order.number.clone()}</span>
+                    " · " {count}
+                </p>
+            </div>
+            <OrderItems order=order.clone() />
+            {order
+                .email
+                .clone()
+                .map(|email| {
+                    view! {
+                        <p class="caption text-center" data-testid="receipt-email">
+                            "A receipt is on its way to " <span class="text-ink">{email}</span> "."
+                        </p>
+                    }
+                })}
+            <div class="flex flex-col gap-3 sm:flex-row sm:justify-center">
+                <a href="/" class="btn-primary">
+                    <span aria-hidden="true">
+                        <ArrowLeft size=20 />
+                    </span>
+                    "Continue shopping"
+                </a>
+                {signed_in
+                    .then(|| {
+                        view! {
+                            <a href="/account/orders" class="btn-secondary">
+                                <span aria-hidden="true">
+                                    <Package size=20 />
+                                </span>
+                                "View your orders"
+                            </a>
+                        }
+                    })}
+            </div>
+        </section>
+    }
+}
+
+/// An order's lines and total, as a table that fits a phone.
+#[component]
+pub fn OrderItems(order: OrderView) -> impl IntoView {
+    view! {
+        <div>
+            <ul class="flex flex-col divide-y divide-line" aria-label="Items in this order">
+                {order
+                    .items
+                    .into_iter()
+                    .map(|item| {
+                        view! {
+                            <li class="flex items-baseline justify-between gap-4 py-3" data-testid="order-item">
+                                <span class="min-w-0">
+                                    <span class="block truncate">{item.name}</span>
+                                    <span class="caption">
+                                        "Qty " <span data-testid="order-item-quantity">{item.quantity}</span> " · "
+                                        <Price money=item.unit_price /> " each"
+                                    </span>
+                                </span>
+                                <Price money=item.line_total class="text-right" />
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p class="flex items-baseline justify-between border-t border-line pt-3">
+                <span class="font-semibold">"Total paid"</span>
+                <span data-testid="order-total">
+                    <Price money=order.total class="text-lg font-semibold" />
+                </span>
+            </p>
+        </div>
+    }
+}

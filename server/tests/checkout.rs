@@ -1,0 +1,1009 @@
+//! Checkout end to end over HTTP, against the local Stripe: the server fn, the
+//! hosted page, the signed webhook, fulfilment, and the order pages. Every test
+//! runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{spawn_app, spawn_app_with, TestApp};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const DEAD_ENDPOINT: (&str, &str) = ("LOCAL_STRIPE_WEBHOOK_URL", "http://127.0.0.1:9/api/stripe");
+
+async fn add(app: &TestApp, slug: &str, quantity: &str) {
+    let response = app
+        .server_fn("add_to_cart", &[("slug", slug), ("quantity", quantity)])
+        .await;
+    assert_eq!(response.status(), 200, "adding {slug}");
+}
+
+async fn cart(app: &TestApp) -> Value {
+    app.server_fn("get_cart", &[]).await.json().await.unwrap()
+}
+
+async fn cart_id(app: &TestApp) -> String {
+    cart(app).await["cart_id"].as_i64().unwrap().to_string()
+}
+
+/// Calls the checkout server fn as the hydrated button does.
+async fn checkout(app: &TestApp) -> reqwest::Response {
+    let id = cart_id(app).await;
+    app.server_fn("create_stripe_checkout_session", &[("cart_id", &id)])
+        .await
+}
+
+/// Checks out and returns the payment page's address.
+async fn checkout_url(app: &TestApp) -> String {
+    let response = checkout(app).await;
+    assert_eq!(response.status(), 200);
+    response.json::<String>().await.unwrap()
+}
+
+fn session_id_of(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+/// Pays on the hosted page as a browser without JavaScript does.
+async fn pay(app: &TestApp, url: &str, card: &str) -> reqwest::Response {
+    app.client
+        .post(url)
+        .form(&[
+            ("email", "ada@example.com"),
+            ("card_number", card),
+            ("card_expiry", "12 / 34"),
+            ("card_cvc", "123"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn number(app: &TestApp, sql: &str) -> i64 {
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+async fn stock(app: &TestApp, slug: &str) -> i64 {
+    number(
+        app,
+        &format!("SELECT CAST(stock AS BIGINT) FROM products WHERE slug = '{slug}'"),
+    )
+    .await
+}
+
+async fn orders(app: &TestApp) -> i64 {
+    number(app, "SELECT COUNT(*) FROM orders").await
+}
+
+/// Waits for a condition the webhook brings about.
+async fn eventually(app: &TestApp, sql: &str, expected: i64) {
+    for _ in 0..200 {
+        if number(app, sql).await == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!(
+        "{sql} never became {expected} (it is {})",
+        number(app, sql).await
+    );
+}
+
+fn secret(app: &TestApp) -> String {
+    app.stripe
+        .as_ref()
+        .unwrap()
+        .webhook_secret()
+        .expose()
+        .to_owned()
+}
+
+fn sign(secret: &str, timestamp: i64, body: &str) -> String {
+    server::local_stripe::signature::header(secret, timestamp, body.as_bytes())
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+async fn post_event(app: &TestApp, body: &str, signature: Option<String>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/api/stripe"))
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    if let Some(signature) = signature {
+        request = request.header("stripe-signature", signature);
+    }
+    request.send().await.unwrap()
+}
+
+/// The stand-in's stored event of a type, for a session (as Stripe would send it).
+async fn stored_event(app: &TestApp, kind: &str, object_id: &str) -> String {
+    let stripe = app.stripe.as_ref().unwrap();
+    let row = stripe
+        .db()
+        .query_one_raw(Statement::from_sql_and_values(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT body FROM ls_events WHERE type = $1 AND object_id = $2",
+            vec![kind.into(), object_id.into()],
+        ))
+        .await
+        .unwrap()
+        .expect("the stand-in recorded the event");
+    row.try_get("", "body").unwrap()
+}
+
+/// The session as Stripe's API shows it now.
+async fn stripe_session(app: &TestApp, id: &str) -> Value {
+    app.client
+        .get(app.url(&format!("/local-stripe/v1/checkout/sessions/{id}")))
+        .bearer_auth("sk_test_shopfront_tests_01")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// An event of `kind` around `object`, with a fresh id.
+fn event(kind: &str, object: Value) -> String {
+    json!({
+        "id": format!("evt_test_{}", uuid::Uuid::new_v4().simple()),
+        "object": "event",
+        "api_version": "2026-09-30.endive",
+        "created": now(),
+        "data": { "object": object },
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null },
+        "type": kind
+    })
+    .to_string()
+}
+
+// ------------------------------------------------------------ the happy path
+
+#[tokio::test]
+async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
+    let app = spawn_app().await;
+    add(&app, "stoneware-mug", "2").await;
+    add(&app, "linen-tea-towel", "1").await;
+    let url = checkout_url(&app).await;
+    assert!(
+        url.starts_with(&app.url("/local-stripe/pay/cs_test_")),
+        "{url}"
+    );
+    assert_eq!(stock(&app, "stoneware-mug").await, 38, "two mugs reserved");
+
+    // What Stripe was asked for: today's prices, ids in metadata, our URLs.
+    let id = session_id_of(&url);
+    let session = stripe_session(&app, &id).await;
+    assert_eq!(session["amount_total"], 5050);
+    assert_eq!(session["currency"], "usd");
+    assert_eq!(session["mode"], "payment");
+    let checkout_id = number(&app, "SELECT CAST(id AS BIGINT) FROM checkouts").await;
+    assert_eq!(
+        session["client_reference_id"],
+        checkout_id.to_string().as_str()
+    );
+    assert_eq!(
+        session["metadata"]["checkout_id"],
+        checkout_id.to_string().as_str()
+    );
+    assert!(
+        session["metadata"].get("user_id").is_none(),
+        "a guest has no user id"
+    );
+    assert_eq!(session["customer_email"], Value::Null, "Stripe asks guests");
+    assert_eq!(session["cancel_url"], app.url("/cart").as_str());
+    assert_eq!(
+        session["success_url"],
+        app.url("/checkout/success?session_id={CHECKOUT_SESSION_ID}")
+            .as_str()
+    );
+
+    let paid = pay(&app, &url, "4242424242424242").await;
+    assert_eq!(paid.status(), 303);
+    let landing = paid.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        landing,
+        app.url(&format!("/checkout/success?session_id={id}"))
+    );
+
+    let page = app.client.get(&landing).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for text in [
+        "Thank you, your order is placed",
+        "SF-",
+        "Stoneware Mug",
+        "Linen Tea Towel",
+        "$50.50",
+        "ada@example.com",
+        "Continue shopping",
+    ] {
+        assert!(html.contains(text), "the success page shows {text}");
+    }
+    assert!(
+        !html.contains("View your orders"),
+        "a guest has no order history"
+    );
+
+    eventually(
+        &app,
+        "SELECT COUNT(*) FROM stripe_events WHERE type = 'checkout.session.completed'",
+        1,
+    )
+    .await;
+    assert_eq!(orders(&app).await, 1);
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM order_items").await, 2);
+    assert_eq!(
+        number(&app, "SELECT CAST(amount_total AS BIGINT) FROM orders").await,
+        5050
+    );
+    assert_eq!(stock(&app, "stoneware-mug").await, 38, "sold, not released");
+    assert_eq!(
+        cart(&app).await["lines"].as_array().unwrap().len(),
+        0,
+        "bought items leave the cart"
+    );
+    assert_eq!(
+        number(&app, "SELECT COUNT(*) FROM orders WHERE needs_review").await,
+        0
+    );
+
+    // get_order serves the owner; the email went out once.
+    let order_number = format!("SF-{checkout_id:06}");
+    let order: Value = app
+        .server_fn("get_order", &[("number", &order_number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(order["items"][0]["quantity"], 2);
+    assert_eq!(order["total"]["minor"], 5050);
+    let outbox = std::fs::read_dir(app.data_dir.join("outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(outbox, 1, "one confirmation for one order");
+    let email = std::fs::read_to_string(
+        app.data_dir
+            .join("outbox")
+            .join(format!("{order_number}.eml")),
+    )
+    .unwrap();
+    assert!(
+        email.contains("To: ada@example.com") && email.contains("Total paid: $50.50"),
+        "{email}"
+    );
+
+    // Reloading the success page changes nothing.
+    assert_eq!(app.client.get(&landing).send().await.unwrap().status(), 200);
+    assert_eq!(orders(&app).await, 1);
+    assert_eq!(
+        std::fs::read_dir(app.data_dir.join("outbox"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_shopper_pays_with_their_email_and_sees_the_order_in_their_history() {
+    let app = spawn_app().await;
+    let response = app
+        .server_fn(
+            "sign_up",
+            &[
+                ("email", "grace@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    add(&app, "ceramic-dripper", "1").await;
+    let url = checkout_url(&app).await;
+    let session = stripe_session(&app, &session_id_of(&url)).await;
+    assert_eq!(session["customer_email"], "grace@example.com");
+    assert!(session["metadata"]["user_id"].as_str().is_some());
+    assert_eq!(pay(&app, &url, "4242 4242 4242 4242").await.status(), 303);
+    eventually(&app, "SELECT COUNT(*) FROM orders", 1).await;
+    let listed: Value = app
+        .server_fn("list_orders", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["items"][0]["name"], "Ceramic Pour-Over Dripper");
+    let page = app.get("/account/orders").await.text().await.unwrap();
+    assert!(page.contains("SF-"), "the orders page lists it");
+}
+
+#[tokio::test]
+async fn a_guests_orders_become_the_accounts_at_sign_up() {
+    let app = spawn_app().await;
+    add(&app, "beeswax-candle", "1").await;
+    let url = checkout_url(&app).await;
+    assert_eq!(pay(&app, &url, "4242424242424242").await.status(), 303);
+    eventually(&app, "SELECT COUNT(*) FROM orders", 1).await;
+    let refused = app.server_fn("list_orders", &[]).await;
+    assert_eq!(refused.status(), 401, "guests have no order history");
+
+    app.server_fn(
+        "sign_up",
+        &[
+            ("email", "new@example.com"),
+            ("password", "long enough pass"),
+        ],
+    )
+    .await;
+    let listed: Value = app
+        .server_fn("list_orders", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "the guest order is the account's now"
+    );
+}
+
+#[tokio::test]
+async fn a_decline_then_4242_on_the_same_session_makes_one_order_and_the_cart_says_why() {
+    let app = spawn_app().await;
+    add(&app, "glass-carafe", "1").await;
+    let url = checkout_url(&app).await;
+    assert_eq!(pay(&app, &url, "4000000000009995").await.status(), 402);
+    eventually(
+        &app,
+        "SELECT COUNT(*) FROM stripe_events WHERE type = 'payment_intent.payment_failed'",
+        1,
+    )
+    .await;
+    let cart_now = cart(&app).await;
+    assert_eq!(
+        cart_now["payment_error"],
+        "Your card has insufficient funds."
+    );
+    let page = app.get("/cart").await.text().await.unwrap();
+    assert!(
+        page.contains("Your card has insufficient funds."),
+        "the cart page shows the reason"
+    );
+    assert_eq!(orders(&app).await, 0);
+
+    assert_eq!(pay(&app, &url, "4242424242424242").await.status(), 303);
+    eventually(&app, "SELECT COUNT(*) FROM orders", 1).await;
+    assert_eq!(
+        number(&app, "SELECT COUNT(*) FROM checkouts").await,
+        1,
+        "one checkout throughout"
+    );
+}
+
+#[tokio::test]
+async fn checkout_without_javascript_is_answered_with_a_redirect_to_the_pay_page() {
+    let app = spawn_app().await;
+    add(&app, "stoneware-mug", "1").await;
+    let id = cart_id(&app).await;
+    let response = app
+        .form_post(
+            "create_stripe_checkout_session",
+            &[("cart_id", &id)],
+            "/cart",
+        )
+        .await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with(&app.url("/local-stripe/pay/cs_test_")),
+        "{location}"
+    );
+}
+
+// ------------------------------------------------- sessions and reservations
+
+#[tokio::test]
+async fn a_double_click_reuses_the_open_session_and_a_changed_cart_replaces_it() {
+    let app = spawn_app().await;
+    add(&app, "stoneware-mug", "1").await;
+    let (a, b) = tokio::join!(checkout(&app), checkout(&app));
+    let a: String = a.json().await.unwrap();
+    let b: String = b.json().await.unwrap();
+    assert_eq!(a, b, "two clicks, one session");
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM checkouts").await, 1);
+    assert_eq!(stock(&app, "stoneware-mug").await, 39);
+    assert_eq!(checkout_url(&app).await, a, "a retry reuses it too");
+
+    add(&app, "stoneware-mug", "1").await;
+    let c = checkout_url(&app).await;
+    assert_ne!(c, a, "new contents, new session");
+    assert_eq!(
+        stripe_session(&app, &session_id_of(&a)).await["status"],
+        "expired",
+        "the old one can no longer be paid"
+    );
+    assert_eq!(
+        stock(&app, "stoneware-mug").await,
+        38,
+        "only the new reservation holds"
+    );
+    assert_eq!(
+        number(
+            &app,
+            "SELECT COUNT(*) FROM checkouts WHERE status = 'canceled'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_last_units_checked_out_by_two_shoppers_at_once_are_reserved_once() {
+    let app = spawn_app().await;
+    let other = app.other_shopper();
+    // Three totes are left; both shoppers want all three.
+    add(&app, "canvas-tote", "3").await;
+    add(&other, "canvas-tote", "3").await;
+    let (a, b) = tokio::join!(checkout(&app), checkout(&other));
+    let statuses = [a.status().as_u16(), b.status().as_u16()];
+    assert!(
+        statuses.contains(&200) && statuses.contains(&409),
+        "{statuses:?}"
+    );
+    assert_eq!(stock(&app, "canvas-tote").await, 0);
+    assert_eq!(
+        number(&app, "SELECT COUNT(*) FROM checkouts WHERE status = 'open'").await,
+        1
+    );
+    let loser = if a.status() == 409 { a } else { b };
+    let body: Value = loser.json().await.unwrap();
+    assert!(
+        body.to_string().contains("Canvas Market Tote"),
+        "the sentence names it: {body}"
+    );
+}
+
+#[tokio::test]
+async fn expiry_releases_the_stock_and_leaves_the_cart_as_it_was() {
+    let app = spawn_app().await;
+    add(&app, "cast-iron-skillet", "2").await;
+    let url = checkout_url(&app).await;
+    assert_eq!(stock(&app, "cast-iron-skillet").await, 13);
+    let expired = app
+        .client
+        .post(app.url(&format!(
+            "/local-stripe/v1/checkout/sessions/{}/expire",
+            session_id_of(&url)
+        )))
+        .bearer_auth("sk_test_shopfront_tests_01")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), 200);
+    eventually(
+        &app,
+        "SELECT COUNT(*) FROM checkouts WHERE status = 'expired'",
+        1,
+    )
+    .await;
+    assert_eq!(stock(&app, "cast-iron-skillet").await, 15);
+    assert_eq!(
+        cart(&app).await["lines"][0]["quantity"],
+        2,
+        "the cart is intact"
+    );
+    // And it can be checked out again.
+    let again = checkout_url(&app).await;
+    assert_ne!(again, url);
+}
+
+#[tokio::test]
+async fn a_cart_that_cannot_be_bought_is_refused_with_a_sentence_and_nothing_reserved() {
+    let app = spawn_app().await;
+    // Empty.
+    app.server_fn(
+        "add_to_cart",
+        &[("slug", "stoneware-mug"), ("quantity", "1")],
+    )
+    .await;
+    let line = cart(&app).await["lines"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    app.server_fn("remove_cart_line", &[("line_id", &line)])
+        .await;
+    let empty = checkout(&app).await;
+    assert_eq!(empty.status(), 400);
+    assert!(empty.text().await.unwrap().contains("Your cart is empty"));
+
+    // A product withdrawn after it was added.
+    add(&app, "stoneware-mug", "1").await;
+    app.db
+        .execute_unprepared("UPDATE products SET active = false WHERE slug = 'stoneware-mug'")
+        .await
+        .unwrap();
+    let withdrawn = checkout(&app).await;
+    assert_eq!(withdrawn.status(), 409);
+    assert!(withdrawn
+        .text()
+        .await
+        .unwrap()
+        .contains("Stoneware Mug is no longer sold"));
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM checkouts").await, 0);
+
+    // Stripe refusing the session (a product with no name) leaves nothing reserved.
+    app.db
+        .execute_unprepared(
+            "UPDATE products SET active = true, name = '' WHERE slug = 'stoneware-mug'",
+        )
+        .await
+        .unwrap();
+    let refused = checkout(&app).await;
+    assert_eq!(refused.status(), 409);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("Nothing was charged"));
+    assert_eq!(
+        stock(&app, "stoneware-mug").await,
+        40,
+        "the reservation was undone"
+    );
+    assert_eq!(
+        number(
+            &app,
+            "SELECT COUNT(*) FROM checkouts WHERE status = 'failed'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn more_than_100_different_products_are_refused() {
+    let app = spawn_app().await;
+    add(&app, "stoneware-mug", "1").await;
+    let cart_id = cart_id(&app).await;
+    for i in 0..100 {
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO products (slug, name, description, price_minor, currency, image_path, stock, active) \
+                 VALUES ('extra-{i}', 'Extra {i}', 'x', 100, 'USD', '/images/x.svg', 5, true)"
+            ))
+            .await
+            .unwrap();
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO cart_lines (cart_id, product_id, quantity, created_at) \
+                 SELECT {cart_id}, id, 1, 0 FROM products WHERE slug = 'extra-{i}'"
+            ))
+            .await
+            .unwrap();
+    }
+    let response = checkout(&app).await;
+    assert_eq!(response.status(), 400);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("at most 100 different products"));
+}
+
+// ----------------------------------------------------------- authorization
+
+#[tokio::test]
+async fn foreign_carts_sessions_and_orders_are_404_and_leak_nothing() {
+    let app = spawn_app().await;
+    let stranger = app.other_shopper();
+    add(&app, "stoneware-mug", "1").await;
+    add(&stranger, "beeswax-candle", "1").await;
+    let mine = cart_id(&app).await;
+
+    let foreign_cart = stranger
+        .server_fn("create_stripe_checkout_session", &[("cart_id", &mine)])
+        .await;
+    assert_eq!(foreign_cart.status(), 404);
+    let unknown_cart = stranger
+        .server_fn("create_stripe_checkout_session", &[("cart_id", "999999")])
+        .await;
+    assert_eq!(unknown_cart.status(), 404);
+    assert_eq!(
+        foreign_cart.text().await.unwrap(),
+        unknown_cart.text().await.unwrap(),
+        "same answer"
+    );
+
+    let url = checkout_url(&app).await;
+    let id = session_id_of(&url);
+    assert_eq!(pay(&app, &url, "4242424242424242").await.status(), 303);
+    eventually(&app, "SELECT COUNT(*) FROM orders", 1).await;
+
+    let page = stranger
+        .get(&format!("/checkout/success?session_id={id}"))
+        .await;
+    assert_eq!(page.status(), 404);
+    let html = page.text().await.unwrap();
+    assert!(
+        !html.contains("Stoneware Mug") && !html.contains("SF-"),
+        "nothing leaks"
+    );
+    let foreign = stranger
+        .server_fn("create_order", &[("session_id", &id)])
+        .await;
+    assert_eq!(foreign.status(), 404);
+    let made_up = stranger
+        .server_fn("create_order", &[("session_id", "cs_test_nope")])
+        .await;
+    assert_eq!(made_up.status(), 404);
+
+    let order_number = number(&app, "SELECT CAST(checkout_id AS BIGINT) FROM orders").await;
+    let order_number = format!("SF-{order_number:06}");
+    let foreign_order = stranger
+        .server_fn("get_order", &[("number", &order_number)])
+        .await;
+    assert_eq!(foreign_order.status(), 404);
+    let page = stranger
+        .get(&format!("/account/orders/{order_number}"))
+        .await;
+    assert_eq!(page.status(), 404);
+    assert_eq!(
+        app.server_fn("get_order", &[("number", &order_number)])
+            .await
+            .status(),
+        200
+    );
+}
+
+// ------------------------------------------------------------ the webhook
+
+/// A paid session whose events the stand-in could not deliver (its endpoint is
+/// dead), so the test delivers them itself.
+async fn paid_but_undelivered() -> (TestApp, String) {
+    let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
+    add(&app, "stoneware-mug", "1").await;
+    let url = checkout_url(&app).await;
+    assert_eq!(pay(&app, &url, "4242424242424242").await.status(), 303);
+    (app, session_id_of(&url))
+}
+
+#[tokio::test]
+async fn the_same_completed_event_three_times_at_once_makes_one_order() {
+    let (app, id) = paid_but_undelivered().await;
+    let body = stored_event(&app, "checkout.session.completed", &id).await;
+    let signature = sign(&secret(&app), now(), &body);
+    let (a, b, c) = tokio::join!(
+        post_event(&app, &body, Some(signature.clone())),
+        post_event(&app, &body, Some(signature.clone())),
+        post_event(&app, &body, Some(signature.clone())),
+    );
+    for response in [a, b, c] {
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(orders(&app).await, 1);
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM order_items").await, 1);
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM stripe_events").await, 1);
+    assert_eq!(
+        std::fs::read_dir(app.data_dir.join("outbox"))
+            .unwrap()
+            .count(),
+        1
+    );
+    // A fourth, later: still one.
+    assert_eq!(
+        post_event(&app, &body, Some(sign(&secret(&app), now(), &body)))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(orders(&app).await, 1);
+}
+
+#[tokio::test]
+async fn the_webhook_and_the_success_page_racing_make_one_order() {
+    let (app, id) = paid_but_undelivered().await;
+    let body = stored_event(&app, "checkout.session.completed", &id).await;
+    let signature = sign(&secret(&app), now(), &body);
+    let path = format!("/checkout/success?session_id={id}");
+    let form = [("session_id", id.as_str())];
+    let (hook, page, fn_call) = tokio::join!(
+        post_event(&app, &body, Some(signature)),
+        app.get(&path),
+        app.server_fn("create_order", &form),
+    );
+    assert_eq!(hook.status(), 200);
+    assert_eq!(page.status(), 200);
+    assert_eq!(fn_call.status(), 200);
+    assert_eq!(orders(&app).await, 1);
+    let html = page.text().await.unwrap();
+    let placed: Value = fn_call.json().await.unwrap();
+    let number = placed["Placed"]["number"].as_str().unwrap().to_owned();
+    assert!(html.contains(&number), "both show the same order");
+}
+
+#[tokio::test]
+async fn a_payment_failure_after_completion_changes_nothing() {
+    let (app, id) = paid_but_undelivered().await;
+    let body = stored_event(&app, "checkout.session.completed", &id).await;
+    post_event(&app, &body, Some(sign(&secret(&app), now(), &body))).await;
+    let intent_id = stripe_session(&app, &id).await["payment_intent"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut intent: Value = app
+        .client
+        .get(app.url(&format!("/local-stripe/v1/payment_intents/{intent_id}")))
+        .bearer_auth("sk_test_shopfront_tests_01")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    intent["status"] = json!("requires_payment_method");
+    intent["last_payment_error"] = json!({"type": "card_error", "code": "card_declined", "decline_code": "generic_decline", "message": "Your card was declined."});
+    let failed = event("payment_intent.payment_failed", intent);
+    let response = post_event(&app, &failed, Some(sign(&secret(&app), now(), &failed))).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(orders(&app).await, 1);
+    assert_eq!(
+        number(
+            &app,
+            "SELECT COUNT(*) FROM checkouts WHERE status = 'paid' AND last_payment_error IS NULL"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn completed_but_unpaid_waits_for_async_payment_succeeded() {
+    let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
+    add(&app, "enamel-bowl-set", "1").await;
+    let url = checkout_url(&app).await;
+    let id = session_id_of(&url);
+    let mut session = stripe_session(&app, &id).await;
+    session["status"] = json!("complete");
+    session["payment_status"] = json!("unpaid");
+    let completed = event("checkout.session.completed", session.clone());
+    assert_eq!(
+        post_event(
+            &app,
+            &completed,
+            Some(sign(&secret(&app), now(), &completed))
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(orders(&app).await, 0, "no order before the money arrives");
+    assert_eq!(
+        number(
+            &app,
+            "SELECT COUNT(*) FROM checkouts WHERE status = 'processing'"
+        )
+        .await,
+        1
+    );
+    let page = app.get(&format!("/checkout/success?session_id={id}")).await;
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("We are confirming your payment") && html.contains("http-equiv=\"refresh\""),
+        "the page waits and refreshes"
+    );
+
+    session["payment_status"] = json!("paid");
+    let succeeded = event("checkout.session.async_payment_succeeded", session);
+    assert_eq!(
+        post_event(
+            &app,
+            &succeeded,
+            Some(sign(&secret(&app), now(), &succeeded))
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(orders(&app).await, 1);
+}
+
+#[tokio::test]
+async fn an_async_payment_failure_releases_the_stock() {
+    let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
+    add(&app, "enamel-bowl-set", "2").await;
+    let id = session_id_of(&checkout_url(&app).await);
+    assert_eq!(stock(&app, "enamel-bowl-set").await, 18);
+    let session = stripe_session(&app, &id).await;
+    let failed = event("checkout.session.async_payment_failed", session);
+    assert_eq!(
+        post_event(&app, &failed, Some(sign(&secret(&app), now(), &failed)))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(stock(&app, "enamel-bowl-set").await, 20);
+    assert_eq!(orders(&app).await, 0);
+}
+
+#[tokio::test]
+async fn an_amount_that_differs_from_the_checkout_is_flagged_for_review() {
+    let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
+    add(&app, "stoneware-mug", "1").await;
+    let id = session_id_of(&checkout_url(&app).await);
+    let mut session = stripe_session(&app, &id).await;
+    session["status"] = json!("complete");
+    session["payment_status"] = json!("paid");
+    session["amount_total"] = json!(1);
+    let completed = event("checkout.session.completed", session);
+    assert_eq!(
+        post_event(
+            &app,
+            &completed,
+            Some(sign(&secret(&app), now(), &completed))
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        number(&app, "SELECT COUNT(*) FROM orders WHERE needs_review").await,
+        1
+    );
+    assert_eq!(
+        number(
+            &app,
+            "SELECT CAST(stripe_amount_total AS BIGINT) FROM orders"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        number(&app, "SELECT CAST(amount_total AS BIGINT) FROM orders").await,
+        1800
+    );
+}
+
+#[tokio::test]
+async fn events_for_sessions_this_store_did_not_create_are_acknowledged_and_ignored() {
+    let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
+    let fixture: Value = serde_json::from_str(include_str!(
+        "fixtures/stripe/fixture_checkout_session.json"
+    ))
+    .unwrap();
+    let mut session = fixture;
+    session["status"] = json!("complete");
+    session["payment_status"] = json!("paid");
+    let body = event("checkout.session.completed", session);
+    assert_eq!(
+        post_event(&app, &body, Some(sign(&secret(&app), now(), &body)))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(orders(&app).await, 0);
+    let other = event(
+        "customer.created",
+        json!({"id": "cus_1", "object": "customer"}),
+    );
+    assert_eq!(
+        post_event(&app, &other, Some(sign(&secret(&app), now(), &other)))
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn only_a_good_signature_on_the_exact_bytes_is_accepted() {
+    let (app, id) = paid_but_undelivered().await;
+    let body = stored_event(&app, "checkout.session.completed", &id).await;
+    let key = secret(&app);
+    let t = now();
+    let good = server::local_stripe::signature::v1(&key, t, body.as_bytes());
+    let other = server::local_stripe::signature::v1("whsec_someone_else", t, body.as_bytes());
+    let refused: Vec<(&str, Option<String>, String)> = vec![
+        ("missing header", None, body.clone()),
+        ("empty header", Some(String::new()), body.clone()),
+        ("malformed", Some("nonsense".to_owned()), body.clone()),
+        ("no timestamp", Some(format!("v1={good}")), body.clone()),
+        ("v0 only", Some(format!("t={t},v0={good}")), body.clone()),
+        (
+            "wrong secret",
+            Some(format!("t={t},v1={other}")),
+            body.clone(),
+        ),
+        ("stale", Some(sign(&key, t - 301, &body)), body.clone()),
+        (
+            "from the future",
+            Some(sign(&key, t + 301, &body)),
+            body.clone(),
+        ),
+        (
+            "one byte changed",
+            Some(format!("t={t},v1={good}")),
+            body.replacen("complete", "complefe", 1),
+        ),
+        (
+            "re-serialised",
+            Some(format!("t={t},v1={good}")),
+            serde_json::to_string_pretty(&serde_json::from_str::<Value>(&body).unwrap()).unwrap(),
+        ),
+    ];
+    for (case, signature, payload) in refused {
+        let response = post_event(&app, &payload, signature).await;
+        assert_eq!(response.status(), 400, "{case}");
+        assert!(
+            !response.text().await.unwrap().is_empty(),
+            "{case}: a sentence"
+        );
+    }
+    let not_utf8 = app
+        .client
+        .post(app.url("/api/stripe"))
+        .header("stripe-signature", format!("t={t},v1={good}"))
+        .body(vec![0xff_u8, 0xfe, 0x7b])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_utf8.status(), 400);
+    let huge = "x".repeat(1024 * 1024 + 1);
+    let too_big = post_event(&app, &huge, Some(sign(&key, t, &huge))).await;
+    assert_eq!(too_big.status(), 413);
+    assert_eq!(
+        number(&app, "SELECT COUNT(*) FROM stripe_events").await,
+        0,
+        "refusals write nothing"
+    );
+    assert_eq!(orders(&app).await, 0);
+
+    // Two v1 values, the good one first or second: accepted.
+    let both = post_event(&app, &body, Some(format!("t={t},v1={other},v1={good}"))).await;
+    assert_eq!(both.status(), 200);
+    assert_eq!(orders(&app).await, 1);
+    let reversed = post_event(&app, &body, Some(format!("t={t},v1={good},v1={other}"))).await;
+    assert_eq!(reversed.status(), 200, "a redelivery, also accepted");
+}
+
+#[tokio::test]
+async fn while_a_secret_is_rolled_events_signed_with_either_are_accepted() {
+    let app = spawn_app_with(&[
+        DEAD_ENDPOINT,
+        (
+            "STRIPE_WEBHOOK_SECRET",
+            "whsec_new_secret_1,whsec_old_secret_0",
+        ),
+    ])
+    .await;
+    add(&app, "stoneware-mug", "1").await;
+    let url = checkout_url(&app).await;
+    let id = session_id_of(&url);
+    pay(&app, &url, "4242424242424242").await;
+    let body = stored_event(&app, "checkout.session.completed", &id).await;
+    let old = post_event(&app, &body, Some(sign("whsec_old_secret_0", now(), &body))).await;
+    assert_eq!(
+        old.status(),
+        200,
+        "the old secret still works during the roll"
+    );
+    assert_eq!(orders(&app).await, 1);
+    let unknown = post_event(
+        &app,
+        &body,
+        Some(sign("whsec_retired_secret", now(), &body)),
+    )
+    .await;
+    assert_eq!(unknown.status(), 400);
+}
