@@ -62,6 +62,10 @@ pub struct Settings {
     pub public_base_url: String,
     pub stripe: StripeSettings,
     pub local_stripe: LocalStripeSettings,
+    /// The SMTP server order emails go through; unset writes them to the outbox.
+    pub smtp_url: Option<Secret>,
+    /// The sender of order emails.
+    pub mail_from: String,
     pub log_filter: String,
 }
 
@@ -226,7 +230,22 @@ impl Settings {
             },
         };
 
+        let smtp_url = match var("SMTP_URL") {
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                Some(Secret::new(url))
+            }
+            Some(_) => return Err(invalid(
+                "SMTP_URL",
+                "must start with smtp:// or smtps://, like smtps://user:password@mail.example.com",
+            )),
+            None => None,
+        };
+        let mail_from =
+            var("MAIL_FROM").unwrap_or_else(|| "Shopfront <orders@shopfront.invalid>".to_owned());
+
         Ok(Self {
+            smtp_url,
+            mail_from,
             local_stripe,
             database_url,
             data_dir,
@@ -305,6 +324,7 @@ mod tests {
             ("LOCAL_STRIPE_WEBHOOK_URL", "localhost:3000/api/stripe"),
             ("LOCAL_STRIPE_RETRY_FIRST_MS", "soon"),
             ("LOCAL_STRIPE_RETRY_MAX_ATTEMPTS", "0"),
+            ("SMTP_URL", "mail.example.com"),
         ];
         for (variable, value) in cases {
             let err = settings(&[(variable, value)]).unwrap_err();

@@ -21,6 +21,7 @@ use crate::config::{Secret, Settings};
 use crate::local_stripe::{self, LocalStripe, LocalStripeConfig, RetryPolicy};
 use crate::webhook::{self, WebhookState};
 use crate::{health, server_fn_status};
+use app::ssr::mail::Mailer;
 use app::ssr::payments::{Payments, LOCAL_STRIPE_KEY};
 use std::sync::Arc;
 
@@ -31,6 +32,8 @@ pub enum StartupError {
     DataDir { path: String, source: io::Error },
     #[error("could not open the database: {0}")]
     Database(#[from] sea_orm::DbErr),
+    #[error("could not set up email: {0}")]
+    Mail(String),
     #[error("could not set up the Stripe client: {0}")]
     Stripe(String),
     #[error("could not listen on {addr}: {source}")]
@@ -142,19 +145,24 @@ impl Application {
                 "STRIPE_WEBHOOK_SECRET is not set: Stripe's events will be refused until it is"
             );
         }
-        let outbox_dir = settings.data_dir.join("outbox");
+        let mailer = Mailer::new(
+            settings.smtp_url.as_ref().map(Secret::expose),
+            settings.data_dir.join("outbox"),
+            &settings.mail_from,
+        )
+        .map_err(StartupError::Mail)?;
 
         let webhook = WebhookState {
             db: db.clone(),
             secrets: Arc::new(secrets),
-            outbox: outbox_dir.clone(),
+            mailer: mailer.clone(),
         };
         let state = AppState {
             db: db.clone(),
             leptos_options,
             public_base_url: public_base_url.into(),
             payments,
-            outbox_dir,
+            mailer,
         };
         Ok(Self {
             port: local.port(),

@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
-use std::path::PathBuf;
 use std::sync::Arc;
 use stripe_webhook::{Event, EventObject, Webhook, WebhookError};
 
@@ -36,12 +35,12 @@ pub const HANDLED: &[&str] = &[
     "payment_intent.payment_failed",
 ];
 
-/// What the webhook needs: the database, the signing secrets, the outbox.
+/// What the webhook needs: the database, the signing secrets, the mailer.
 #[derive(Clone)]
 pub struct WebhookState {
     pub db: DatabaseConnection,
     pub secrets: Arc<Vec<Secret>>,
-    pub outbox: PathBuf,
+    pub mailer: app::ssr::mail::Mailer,
 }
 
 pub fn router<S: Clone + Send + Sync + 'static>(state: WebhookState) -> Router<S> {
@@ -139,7 +138,7 @@ async fn receive(State(hook): State<WebhookState>, headers: HeaderMap, body: Byt
             if let Some(order_id) = confirm {
                 let now = chrono::Utc::now().timestamp();
                 if let Err(err) =
-                    orders::send_confirmation(&hook.db, &hook.outbox, order_id, now).await
+                    orders::send_confirmation(&hook.db, &hook.mailer, order_id, now).await
                 {
                     tracing::error!(order = order_id, error = %err, "the order confirmation was not sent");
                 }

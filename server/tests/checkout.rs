@@ -1007,3 +1007,98 @@ async fn while_a_secret_is_rolled_events_signed_with_either_are_accepted() {
     .await;
     assert_eq!(unknown.status(), 400);
 }
+
+/// A mail server that accepts everything and keeps each message's text.
+fn fake_smtp_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let store = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let mut writer = stream.try_clone().unwrap();
+                let reader = BufReader::new(stream);
+                let _ = writer.write_all(b"220 test ESMTP\r\n");
+                let (mut in_data, mut message) = (false, String::new());
+                for line in reader.lines() {
+                    let Ok(line) = line else { break };
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            store.lock().unwrap().push(std::mem::take(&mut message));
+                            let _ = writer.write_all(b"250 queued\r\n");
+                        } else {
+                            message.push_str(&line);
+                            message.push('\n');
+                        }
+                        continue;
+                    }
+                    let command = line.to_ascii_uppercase();
+                    let answer: &[u8] = if command.starts_with("EHLO") {
+                        b"250-test\r\n250 OK\r\n"
+                    } else if command.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if command.starts_with("QUIT") {
+                        let _ = writer.write_all(b"221 bye\r\n");
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    let _ = writer.write_all(answer);
+                }
+            });
+        }
+    });
+    (url, received)
+}
+
+#[tokio::test]
+async fn with_smtp_configured_the_confirmation_is_mailed_once_and_not_written_locally() {
+    let (url, received) = fake_smtp_server();
+    let app = spawn_app_with(&[("SMTP_URL", url.as_str())]).await;
+    add(&app, "beeswax-candle", "2").await;
+    let checkout_url = checkout_url(&app).await;
+    assert_eq!(
+        pay(&app, &checkout_url, "4242424242424242").await.status(),
+        303
+    );
+    eventually(
+        &app,
+        "SELECT COUNT(*) FROM orders WHERE confirmation_sent_at IS NOT NULL",
+        1,
+    )
+    .await;
+    for _ in 0..100 {
+        if !received.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The success page afterwards sends nothing more.
+    app.get(&format!(
+        "/checkout/success?session_id={}",
+        session_id_of(&checkout_url)
+    ))
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let messages = received.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("To: ada@example.com"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[0].contains("2 x Beeswax Candle  $44.00"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        !app.data_dir.join("outbox").exists(),
+        "nothing written locally"
+    );
+}

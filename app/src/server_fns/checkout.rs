@@ -105,7 +105,7 @@ pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError
     txn.commit().await?;
     match outcome {
         Fulfilment::Placed { order_id, .. } => {
-            orders::send_confirmation(&state.db, &state.outbox_dir, order_id, now).await?;
+            orders::send_confirmation(&state.db, &state.mailer, order_id, now).await?;
             let order = orders::order_for_session(&state.db, owner.as_ref(), session_id)
                 .await?
                 .ok_or(AppError::Internal)?;

@@ -2,6 +2,7 @@
 
 pub mod db;
 pub mod entities;
+pub mod mail;
 pub mod payments;
 pub mod services;
 pub mod sessions;

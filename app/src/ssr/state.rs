@@ -1,7 +1,6 @@
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use sea_orm::DatabaseConnection;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::AppError;
@@ -15,8 +14,8 @@ pub struct AppState {
     pub public_base_url: Arc<str>,
     /// The Stripe client (Stripe itself, or the local stand-in).
     pub payments: crate::ssr::payments::Payments,
-    /// Where order confirmations are written when no mail server is configured.
-    pub outbox_dir: PathBuf,
+    /// Where order confirmations go: an SMTP server, or the local outbox.
+    pub mailer: crate::ssr::mail::Mailer,
 }
 
 /// The [`AppState`] that the server placed in the request's context.

@@ -7,9 +7,9 @@
 //! inserted it.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
-use std::path::Path;
 
 use crate::error::AppError;
+use crate::ssr::mail::Mailer;
 use crate::ssr::services::cart::Owner;
 use crate::ssr::services::checkout::release_in;
 use crate::types::{Currency, Money, OrderItemView, OrderView};
@@ -488,11 +488,10 @@ pub async fn orders_of(
 
 /// Sends the order confirmation once: the claim is a conditional update, so a
 /// second caller (a redelivered event, the success page) sends nothing. Runs
-/// after the order's transaction committed. Without a mail server the message is
-/// written to `outbox` as an `.eml` file.
+/// after the order's transaction committed. A failure is logged; the order stands.
 pub async fn send_confirmation(
     db: &DatabaseConnection,
-    outbox: &Path,
+    mailer: &Mailer,
     order_id: i32,
     now: i64,
 ) -> Result<bool, AppError> {
@@ -516,46 +515,31 @@ pub async fn send_confirmation(
     };
     let number = order.number.clone();
     let view = view_of(db, order).await?;
-    let message = confirmation_email(&view, &to, now);
-    let path = outbox.join(format!("{number}.eml"));
-    let (dir, file) = (outbox.to_path_buf(), path.clone());
-    let written = tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, message))
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
-    match written {
-        Ok(()) => {
-            tracing::info!(order = %number, to = %to, file = %path.display(), "order confirmation written to the outbox");
+    let subject = format!("Your Shopfront order {number}");
+    match mailer
+        .send(&number, &to, &subject, confirmation_text(&view))
+        .await
+    {
+        Ok(how) => {
+            tracing::info!(order = %number, to = %to, "order confirmation {how}");
             Ok(true)
         }
-        Err(err) => {
-            tracing::error!(order = %number, error = %err, "could not write the order confirmation");
+        Err(why) => {
+            tracing::error!(order = %number, "the order confirmation was not sent: {why}");
             Ok(false)
         }
     }
 }
 
-/// A plain-text confirmation as an RFC 5322 message.
-pub fn confirmation_email(order: &OrderView, to: &str, now: i64) -> String {
-    let date = chrono::DateTime::from_timestamp(now, 0)
-        .map(|t| t.to_rfc2822())
-        .unwrap_or_default();
-    let mut body = format!(
-        "Thank you for your order.\r\n\r\nOrder {}\r\n\r\n",
-        order.number
-    );
+/// The confirmation's text: the order number, each line, the total.
+pub fn confirmation_text(order: &OrderView) -> String {
+    let mut body = format!("Thank you for your order.\n\nOrder {}\n\n", order.number);
     for item in &order.items {
         body.push_str(&format!(
-            "{} x {}  {}\r\n",
+            "{} x {}  {}\n",
             item.quantity, item.name, item.line_total
         ));
     }
-    body.push_str(&format!("\r\nTotal paid: {}\r\n", order.total));
-    // Header values come from the store and Stripe; strip line breaks anyway.
-    let to = to.replace(['\r', '\n'], "");
-    format!(
-        "From: Shopfront <orders@shopfront.invalid>\r\nTo: {to}\r\nSubject: Your Shopfront order {}\r\nDate: {date}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}",
-        order.number
-    )
+    body.push_str(&format!("\nTotal paid: {}\n", order.total));
+    body
 }

@@ -1,0 +1,93 @@
+//! Order emails: through an SMTP server when `SMTP_URL` is set, otherwise
+//! written as `.eml` files to a local outbox folder (and logged), so a store run
+//! with no accounts still shows what its customers would receive.
+
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+
+/// Where emails go.
+#[derive(Clone)]
+pub enum Mailer {
+    Outbox {
+        dir: PathBuf,
+        from: Mailbox,
+    },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Outbox { dir, .. } => f.debug_struct("Outbox").field("dir", dir).finish(),
+            // The URL may carry a password: never printed.
+            Self::Smtp { .. } => f.write_str("Smtp(..)"),
+        }
+    }
+}
+
+impl Mailer {
+    /// An SMTP mailer for `url` (`smtp://user:pass@host:587?tls=required`,
+    /// `smtps://host:465`), or the outbox folder when there is none.
+    pub fn new(smtp_url: Option<&str>, outbox: PathBuf, from: &str) -> Result<Self, String> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|err| format!("the sender address is not valid: {err}"))?;
+        match smtp_url {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|err| format!("the SMTP address is not valid: {err}"))?
+                    .build();
+                Ok(Self::Smtp { transport, from })
+            }
+            None => Ok(Self::Outbox { dir: outbox, from }),
+        }
+    }
+
+    /// Sends a plain-text email; `name` names the outbox file.
+    pub async fn send(
+        &self,
+        name: &str,
+        to: &str,
+        subject: &str,
+        body: String,
+    ) -> Result<String, String> {
+        let from = match self {
+            Self::Outbox { from, .. } | Self::Smtp { from, .. } => from.clone(),
+        };
+        let to: Mailbox = to
+            .parse()
+            .map_err(|err| format!("the recipient address is not valid: {err}"))?;
+        let message = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|err| format!("the message could not be built: {err}"))?;
+        match self {
+            Self::Smtp { transport, .. } => transport
+                .send(message)
+                .await
+                .map(|_| "sent by SMTP".to_owned())
+                .map_err(|err| format!("the SMTP server refused it: {err}")),
+            Self::Outbox { dir, .. } => {
+                let dir = dir.clone();
+                let file = dir.join(format!("{name}.eml"));
+                let bytes = message.formatted();
+                let shown = file.display().to_string();
+                tokio::task::spawn_blocking(move || {
+                    std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, bytes))
+                })
+                .await
+                .map_err(|err| err.to_string())?
+                .map(|()| format!("written to {shown}"))
+                .map_err(|err| format!("it could not be written: {err}"))
+            }
+        }
+    }
+}
