@@ -1102,3 +1102,35 @@ async fn with_smtp_configured_the_confirmation_is_mailed_once_and_not_written_lo
         "nothing written locally"
     );
 }
+
+#[tokio::test]
+async fn a_failure_while_applying_an_event_rolls_it_back_and_asks_stripe_to_retry() {
+    let (app, id) = paid_but_undelivered().await;
+    let body = stored_event(&app, "checkout.session.completed", &id).await;
+    // Break the order items table, so fulfilment fails half-way.
+    app.db
+        .execute_unprepared("ALTER TABLE order_items RENAME TO order_items_away")
+        .await
+        .unwrap();
+    let failed = post_event(&app, &body, Some(sign(&secret(&app), now(), &body))).await;
+    assert_eq!(failed.status(), 500, "Stripe will deliver it again");
+    assert_eq!(orders(&app).await, 0, "the order insert was rolled back");
+    assert_eq!(
+        number(&app, "SELECT COUNT(*) FROM stripe_events").await,
+        0,
+        "the event is not marked as handled"
+    );
+    assert_eq!(
+        number(&app, "SELECT COUNT(*) FROM checkouts WHERE status = 'open'").await,
+        1
+    );
+
+    app.db
+        .execute_unprepared("ALTER TABLE order_items_away RENAME TO order_items")
+        .await
+        .unwrap();
+    let retried = post_event(&app, &body, Some(sign(&secret(&app), now(), &body))).await;
+    assert_eq!(retried.status(), 200);
+    assert_eq!(orders(&app).await, 1);
+    assert_eq!(number(&app, "SELECT COUNT(*) FROM order_items").await, 1);
+}
