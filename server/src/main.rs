@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
-use server::config::{Secret, Settings};
-use server::local_stripe::{self, LocalStripe, LocalStripeConfig, RetryPolicy};
-use server::startup::{leptos_options, local_stripe_database_url, reachable_address, Application};
+use server::config::Settings;
+use server::local_stripe::LocalStripe;
+use server::startup::{leptos_options, local_stripe_config, reachable_address, Application};
 use server::telemetry;
 
 #[tokio::main]
@@ -72,24 +72,12 @@ async fn run_local_stripe(settings: &Settings) -> ExitCode {
         }
     };
     let generated = settings.stripe.webhook_secrets.is_empty();
-    let secret = settings
-        .stripe
-        .webhook_secrets
-        .first()
-        .cloned()
-        .unwrap_or_else(|| Secret::new(local_stripe::ids::webhook_secret()));
-    let config = LocalStripeConfig {
-        database_url: local_stripe_database_url(settings),
-        pay_base_url: format!("http://{address}"),
-        webhook_url: settings.local_stripe.webhook_url.clone(),
-        webhook_secret: secret.clone(),
-        store_name: "Shopfront".to_owned(),
-        retry: RetryPolicy {
-            first_delay: settings.local_stripe.retry_first_delay,
-            max_attempts: settings.local_stripe.retry_max_attempts,
-            ..RetryPolicy::default()
-        },
-    };
+    let config = local_stripe_config(
+        settings,
+        format!("http://{address}"),
+        settings.local_stripe.webhook_url.clone(),
+    );
+    let secret = config.webhook_secret.clone();
     let stripe = match LocalStripe::open(config).await {
         Ok(stripe) => stripe,
         Err(err) => {

@@ -90,30 +90,17 @@ impl Application {
             };
 
         let local_stripe = if uses_local_stripe {
-            let secret = settings
-                .stripe
-                .webhook_secrets
-                .first()
-                .cloned()
-                .unwrap_or_else(|| Secret::new(local_stripe::ids::webhook_secret()));
-            let config = LocalStripeConfig {
-                database_url: local_stripe_database_url(settings),
-                pay_base_url: public_base_url.clone(),
-                webhook_url: Some(
+            let config = local_stripe_config(
+                settings,
+                public_base_url.clone(),
+                Some(
                     settings
                         .local_stripe
                         .webhook_url
                         .clone()
                         .unwrap_or_else(|| format!("http://{reachable}/api/stripe")),
                 ),
-                webhook_secret: secret,
-                store_name: "Shopfront".to_owned(),
-                retry: RetryPolicy {
-                    first_delay: settings.local_stripe.retry_first_delay,
-                    max_attempts: settings.local_stripe.retry_max_attempts,
-                    ..RetryPolicy::default()
-                },
-            };
+            );
             tracing::warn!(
                 "STRIPE_SECRET_KEY is not set: payments go to the local Stripe stand-in and no real money moves"
             );
@@ -278,12 +265,33 @@ pub fn reachable_address(local: std::net::SocketAddr) -> std::net::SocketAddr {
     }
 }
 
-/// The stand-in keeps its own SQLite file beside the store's data.
-pub fn local_stripe_database_url(settings: &Settings) -> String {
-    format!(
-        "sqlite://{}?mode=rwc",
-        settings.data_dir.join("local-stripe.db").display()
-    )
+/// The stand-in's settings: its own SQLite file beside the store's data, the
+/// first configured webhook secret (or a fresh one), and the retry policy.
+pub fn local_stripe_config(
+    settings: &Settings,
+    pay_base_url: String,
+    webhook_url: Option<String>,
+) -> LocalStripeConfig {
+    LocalStripeConfig {
+        database_url: format!(
+            "sqlite://{}?mode=rwc",
+            settings.data_dir.join("local-stripe.db").display()
+        ),
+        pay_base_url,
+        webhook_url,
+        webhook_secret: settings
+            .stripe
+            .webhook_secrets
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Secret::new(local_stripe::ids::webhook_secret())),
+        store_name: "Shopfront".to_owned(),
+        retry: RetryPolicy {
+            first_delay: settings.local_stripe.retry_first_delay,
+            max_attempts: settings.local_stripe.retry_max_attempts,
+            ..RetryPolicy::default()
+        },
+    }
 }
 
 async fn housekeeping(db: DatabaseConnection) {

@@ -163,22 +163,6 @@ enum Applied {
     },
 }
 
-fn facts(session: &stripe_shared::CheckoutSession) -> SessionFacts {
-    use stripe_shared::{CheckoutSessionPaymentStatus, CheckoutSessionStatus};
-    SessionFacts {
-        id: session.id.as_str().to_owned(),
-        complete: session.status == Some(CheckoutSessionStatus::Complete),
-        paid: session.payment_status == CheckoutSessionPaymentStatus::Paid,
-        amount_total: session.amount_total,
-        currency: session.currency.as_ref().map(|c| c.to_string()),
-        email: session
-            .customer_details
-            .as_ref()
-            .and_then(|details| details.email.clone())
-            .or_else(|| session.customer_email.clone()),
-    }
-}
-
 async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
     let now = chrono::Utc::now().timestamp();
     let txn = hook.db.begin().await?;
@@ -202,7 +186,7 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
     let mut confirm = None;
     match &event.data.object {
         EventObject::CheckoutSessionCompleted(session) => {
-            let facts = facts(session);
+            let facts = SessionFacts::from(session.as_ref());
             if facts.paid {
                 confirm = placed(orders::fulfil(&txn, &facts, now).await?);
             } else {
@@ -211,7 +195,8 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
             }
         }
         EventObject::CheckoutSessionAsyncPaymentSucceeded(session) => {
-            confirm = placed(orders::fulfil(&txn, &facts(session), now).await?);
+            confirm =
+                placed(orders::fulfil(&txn, &SessionFacts::from(session.as_ref()), now).await?);
         }
         EventObject::CheckoutSessionAsyncPaymentFailed(session) => {
             orders::close_unpaid(&txn, session.id.as_str(), "failed", now).await?;

@@ -58,7 +58,7 @@ pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError
     use crate::ssr::{app_state, sessions, shopper};
     use sea_orm::TransactionTrait;
     use stripe_checkout::checkout_session::RetrieveCheckoutSession;
-    use stripe_shared::{CheckoutSessionPaymentStatus, CheckoutSessionStatus};
+    use stripe_shared::CheckoutSessionStatus;
 
     let state = app_state()?;
     let owner = shopper::current(&state).await?.owner();
@@ -88,17 +88,7 @@ pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError
                 .to_owned(),
         ));
     }
-    let facts = SessionFacts {
-        id: session.id.as_str().to_owned(),
-        complete: session.status == Some(CheckoutSessionStatus::Complete),
-        paid: session.payment_status == CheckoutSessionPaymentStatus::Paid,
-        amount_total: session.amount_total,
-        currency: session.currency.map(|c| c.to_string()),
-        email: session
-            .customer_details
-            .and_then(|details| details.email)
-            .or(session.customer_email),
-    };
+    let facts = SessionFacts::from(&session);
     let now = sessions::now();
     let txn = state.db.begin().await?;
     let outcome = orders::fulfil(&txn, &facts, now).await?;

@@ -5,11 +5,12 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Statement, TransactionTrait, Value,
+    TransactionTrait, Value,
 };
 use std::collections::HashMap;
 
 use crate::error::AppError;
+use crate::ssr::db::statement;
 use crate::ssr::entities::{cart, cart_line, product, session};
 use crate::ssr::services::catalog;
 use crate::types::{CartLineView, CartView, MAX_LINE_QUANTITY};
@@ -80,10 +81,6 @@ fn check_quantity(quantity: i64, stock: i32) -> Result<i32, AppError> {
         return Err(AppError::bad_request(why));
     }
     i32::try_from(quantity).map_err(|_| AppError::Internal)
-}
-
-fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
 }
 
 /// The owner's open cart, created if they have none. Always writes first (an

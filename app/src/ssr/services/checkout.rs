@@ -7,13 +7,14 @@
 //! is a conditional stock decrement, so two shoppers racing for the last unit
 //! cannot both hold it.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
 use crate::error::AppError;
+use crate::ssr::db::statement;
 use crate::ssr::payments::{Payments, SESSION_LIFETIME_SECS};
 use crate::ssr::services::cart::Owner;
 use crate::types::Currency;
@@ -27,10 +28,6 @@ const STALE_CREATING_SECS: i64 = 60;
 /// The sentence for any Stripe failure: nothing was charged, and what to do.
 const STRIPE_UNAVAILABLE: &str =
     "We could not open the payment page just now. Nothing was charged; please try again in a moment.";
-
-fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
-}
 
 /// A cart line frozen at checkout.
 #[derive(Clone, Debug)]

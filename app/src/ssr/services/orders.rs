@@ -6,17 +6,14 @@
 //! order; everything else (items, stock, cart) happens only for the one that
 //! inserted it.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 
 use crate::error::AppError;
+use crate::ssr::db::statement;
 use crate::ssr::mail::Mailer;
 use crate::ssr::services::cart::Owner;
 use crate::ssr::services::checkout::release_in;
 use crate::types::{Currency, Money, OrderItemView, OrderView};
-
-fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
-}
 
 /// What Stripe says about a Checkout Session, from a verified event or from
 /// Stripe's API; never from the browser.
@@ -28,6 +25,34 @@ pub struct SessionFacts {
     pub amount_total: Option<i64>,
     pub currency: Option<String>,
     pub email: Option<String>,
+}
+
+impl From<&stripe_shared::CheckoutSession> for SessionFacts {
+    fn from(session: &stripe_shared::CheckoutSession) -> Self {
+        use stripe_shared::{CheckoutSessionPaymentStatus, CheckoutSessionStatus};
+        Self {
+            id: session.id.as_str().to_owned(),
+            complete: session.status == Some(CheckoutSessionStatus::Complete),
+            paid: session.payment_status == CheckoutSessionPaymentStatus::Paid,
+            amount_total: session.amount_total,
+            currency: session.currency.as_ref().map(|c| c.to_string()),
+            email: session
+                .customer_details
+                .as_ref()
+                .and_then(|details| details.email.clone())
+                .or_else(|| session.customer_email.clone()),
+        }
+    }
+}
+
+/// Whether `owner` is the account (`user_id`), or, for a record no account has
+/// adopted, the guest session (`session_id`) it belongs to.
+fn owned_by(user_id: Option<i32>, session_id: Option<&str>, owner: Option<&Owner>) -> bool {
+    match owner {
+        Some(Owner::User(id)) => user_id == Some(*id),
+        Some(Owner::Guest(session)) => user_id.is_none() && session_id == Some(session.as_str()),
+        None => false,
+    }
 }
 
 /// What fulfilling a session did.
@@ -61,13 +86,7 @@ pub struct CheckoutRecord {
 impl CheckoutRecord {
     /// Whether `owner` started this checkout (or adopted it by signing in).
     pub fn belongs_to(&self, owner: Option<&Owner>) -> bool {
-        match owner {
-            Some(Owner::User(id)) => self.user_id == Some(*id),
-            Some(Owner::Guest(session)) => {
-                self.user_id.is_none() && self.session_id.as_deref() == Some(session.as_str())
-            }
-            None => false,
-        }
+        owned_by(self.user_id, self.session_id.as_deref(), owner)
     }
 }
 
@@ -354,12 +373,24 @@ struct OrderRow {
 }
 
 fn owns(order: &OrderRow, owner: Option<&Owner>) -> bool {
-    match owner {
-        Some(Owner::User(id)) => order.user_id == Some(*id),
-        Some(Owner::Guest(session)) => {
-            order.user_id.is_none() && order.guest_session_id.as_deref() == Some(session.as_str())
-        }
-        None => false,
+    owned_by(order.user_id, order.guest_session_id.as_deref(), owner)
+}
+
+const ORDER_COLUMNS: &str =
+    "id, number, user_id, guest_session_id, email, currency, amount_total, created_at";
+
+impl OrderRow {
+    fn read(row: &sea_orm::QueryResult) -> Result<Self, AppError> {
+        Ok(Self {
+            id: row.try_get("", "id")?,
+            number: row.try_get("", "number")?,
+            user_id: row.try_get("", "user_id")?,
+            guest_session_id: row.try_get("", "guest_session_id")?,
+            email: row.try_get("", "email")?,
+            currency: row.try_get("", "currency")?,
+            amount_total: row.try_get("", "amount_total")?,
+            created_at: row.try_get("", "created_at")?,
+        })
     }
 }
 
@@ -371,24 +402,11 @@ async fn order_row(
     let row = db
         .query_one_raw(statement(
             db,
-            &format!(
-                "SELECT id, number, user_id, guest_session_id, email, currency, amount_total, created_at \
-                 FROM orders WHERE {column} = $1"
-            ),
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE {column} = $1"),
             vec![value],
         ))
         .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(OrderRow {
-        id: row.try_get("", "id")?,
-        number: row.try_get("", "number")?,
-        user_id: row.try_get("", "user_id")?,
-        guest_session_id: row.try_get("", "guest_session_id")?,
-        email: row.try_get("", "email")?,
-        currency: row.try_get("", "currency")?,
-        amount_total: row.try_get("", "amount_total")?,
-        created_at: row.try_get("", "created_at")?,
-    }))
+    row.as_ref().map(OrderRow::read).transpose()
 }
 
 fn day(unix: i64) -> String {
@@ -464,24 +482,15 @@ pub async fn orders_of(
     let rows = db
         .query_all_raw(statement(
             db,
-            "SELECT id, number, user_id, guest_session_id, email, currency, amount_total, created_at \
-             FROM orders WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
+            &format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY id DESC LIMIT 100"
+            ),
             vec![user_id.into()],
         ))
         .await?;
     let mut orders = Vec::with_capacity(rows.len());
-    for row in rows {
-        let order = OrderRow {
-            id: row.try_get("", "id")?,
-            number: row.try_get("", "number")?,
-            user_id: row.try_get("", "user_id")?,
-            guest_session_id: row.try_get("", "guest_session_id")?,
-            email: row.try_get("", "email")?,
-            currency: row.try_get("", "currency")?,
-            amount_total: row.try_get("", "amount_total")?,
-            created_at: row.try_get("", "created_at")?,
-        };
-        orders.push(view_of(db, order).await?);
+    for row in &rows {
+        orders.push(view_of(db, OrderRow::read(row)?).await?);
     }
     Ok(orders)
 }
