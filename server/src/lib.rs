@@ -9,4 +9,5 @@ pub mod local_stripe;
 pub mod server_fn_status;
 pub mod startup;
 pub mod telemetry;
+pub mod verify;
 pub mod webhook;

@@ -16,12 +16,13 @@ use axum::routing::post;
 use axum::Router;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 use std::sync::Arc;
-use stripe_webhook::{Event, EventObject, Webhook, WebhookError};
+use stripe_webhook::{Event, EventObject};
 
 use app::error::AppError;
 use app::ssr::services::orders::{self, Fulfilment, SessionFacts};
 
 use crate::config::Secret;
+use crate::verify::{verify, Rejection};
 
 /// Stripe's events are a few kilobytes; anything over this is refused with 413.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -54,35 +55,6 @@ fn refuse(status: StatusCode, why: &'static str) -> Response {
     (status, why).into_response()
 }
 
-/// Why a request is not a verified event.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Rejection {
-    NoSecret,
-    Signature,
-    Unreadable,
-}
-
-/// Verifies `payload` against each secret in turn; the first that matches wins.
-pub fn verify(payload: &str, signature: &str, secrets: &[Secret]) -> Result<Event, Rejection> {
-    if secrets.is_empty() {
-        return Err(Rejection::NoSecret);
-    }
-    let mut unreadable = false;
-    for secret in secrets {
-        match Webhook::construct_event(payload, signature, secret.expose()) {
-            Ok(event) => return Ok(event),
-            // The signature matched; the body is not an event we can read.
-            Err(WebhookError::BadParse(_)) => unreadable = true,
-            Err(_) => {}
-        }
-    }
-    Err(if unreadable {
-        Rejection::Unreadable
-    } else {
-        Rejection::Signature
-    })
-}
-
 async fn receive(State(hook): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(signature) = headers
         .get("stripe-signature")
@@ -96,7 +68,7 @@ async fn receive(State(hook): State<WebhookState>, headers: HeaderMap, body: Byt
     let Ok(payload) = std::str::from_utf8(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "The body is not UTF-8 text.");
     };
-    let event = match verify(payload, signature, &hook.secrets) {
+    let event = match verify(payload, signature, hook.secrets.iter().map(Secret::expose)) {
         Ok(event) => event,
         Err(Rejection::NoSecret) => {
             tracing::error!("a webhook arrived but no STRIPE_WEBHOOK_SECRET is configured");

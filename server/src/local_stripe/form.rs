@@ -332,4 +332,78 @@ mod tests {
         let params = decode(b"line_items[first][quantity]=1").unwrap();
         assert!(params["line_items"].as_list().is_none());
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// A parameter tree no deeper than Stripe's, with non-empty maps.
+        fn tree() -> impl Strategy<Value = Param> {
+            let leaf = ".{0,12}".prop_map(Param::Value);
+            leaf.prop_recursive(5, 24, 4, |inner| {
+                prop::collection::btree_map("[a-z0-9_]{1,6}", inner, 1..4).prop_map(Param::Map)
+            })
+        }
+
+        fn pairs(prefix: &str, param: &Param, raw_brackets: bool, out: &mut Vec<String>) {
+            match param {
+                Param::Value(value) => {
+                    let value: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+                    out.push(format!("{prefix}={value}"));
+                }
+                Param::Map(children) => {
+                    for (name, child) in children {
+                        let key = if raw_brackets {
+                            format!("{prefix}[{name}]")
+                        } else {
+                            format!("{prefix}%5B{name}%5D")
+                        };
+                        pairs(&key, child, raw_brackets, out);
+                    }
+                }
+            }
+        }
+
+        fn encode(params: &BTreeMap<String, Param>, raw_brackets: bool) -> Vec<String> {
+            let mut out = Vec::new();
+            for (name, param) in params {
+                pairs(name, param, raw_brackets, &mut out);
+            }
+            out
+        }
+
+        proptest! {
+            // Whatever arrives, the decoder answers: a tree or a sentence.
+            #[test]
+            fn any_bytes_decode_or_are_refused(body in prop::collection::vec(any::<u8>(), 0..400)) {
+                if let Err(error) = decode(&body) {
+                    prop_assert!(!error.message.is_empty());
+                }
+            }
+
+            #[test]
+            fn any_bracket_soup_decodes_or_is_refused(body in "([a-z0-9]{0,3}[\\[\\]=&%+]{0,3}){0,40}") {
+                if let Err(error) = decode(body.as_bytes()) {
+                    prop_assert!(!error.message.is_empty());
+                }
+            }
+
+            // What an SDK encodes comes back as the same tree, with raw or
+            // %-encoded brackets and in any order of pairs.
+            #[test]
+            fn encoded_trees_decode_to_themselves(
+                params in prop::collection::btree_map("[a-z_]{1,8}", tree(), 0..5),
+                raw_brackets in any::<bool>(),
+                order in any::<prop::sample::Index>(),
+            ) {
+                let mut body = encode(&params, raw_brackets);
+                if !body.is_empty() {
+                    let at = order.index(body.len());
+                    body.rotate_left(at);
+                }
+                let body = body.join("&");
+                prop_assert_eq!(decode(body.as_bytes()), Ok(params));
+            }
+        }
+    }
 }
