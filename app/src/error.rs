@@ -19,6 +19,8 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
     TooManyRequests(String),
     #[error("The store is briefly unavailable. Please try again in a moment.")]
     Unavailable,
@@ -35,6 +37,7 @@ impl AppError {
             Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
+            Self::TooLarge(_) => 413,
             Self::TooManyRequests(_) => 429,
             Self::Unavailable => 503,
             Self::Internal => 500,
@@ -59,6 +62,18 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest(
                 "Some of the details sent were missing or not in the expected form.".to_owned(),
             ),
+            // On the server this can only be the request's body: over the size limit,
+            // or not text. (In the browser it is the server's answer, which is ours.)
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => {
+                if detail.contains("length limit exceeded") {
+                    Self::TooLarge("The request is too large for the store to read.".to_owned())
+                } else {
+                    Self::BadRequest(
+                        "The request could not be read: it is not valid UTF-8 text.".to_owned(),
+                    )
+                }
+            }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Unavailable,
             _ => Self::Internal,
         }
@@ -78,6 +93,13 @@ impl From<sea_orm::DbErr> for AppError {
                     .to_owned(),
             );
         }
+        if refused_text(&err) {
+            tracing::warn!(error = %err, "the database refused a character in the input");
+            return Self::BadRequest(
+                "The text sent contains a character the store cannot accept (a NUL byte)."
+                    .to_owned(),
+            );
+        }
         match &err {
             DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
                 tracing::error!(error = %err, "database unavailable");
@@ -89,4 +111,20 @@ impl From<sea_orm::DbErr> for AppError {
             }
         }
     }
+}
+
+/// PostgreSQL refuses some text SQLite stores: a NUL byte (SQLSTATE 22021) or a
+/// character its encoding cannot hold (22P05). That is the input's fault.
+#[cfg(feature = "ssr")]
+fn refused_text(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Query(RuntimeErr::SqlxError(cause)) | DbErr::Exec(RuntimeErr::SqlxError(cause))) =
+        err
+    else {
+        return false;
+    };
+    cause
+        .as_database_error()
+        .and_then(|db| db.code())
+        .is_some_and(|code| code == "22021" || code == "22P05")
 }

@@ -9,18 +9,13 @@ use crate::types::{CartView, ShopperView};
 /// field is answered with the allowed range rather than a decoding error.
 #[server(endpoint = "add_to_cart")]
 pub async fn add_to_cart(slug: String, quantity: String) -> Result<(), AppError> {
-    use crate::ssr::services::cart::{self, Owner};
+    use crate::ssr::services::cart::{self, Addition, Owner};
     use crate::ssr::{app_state, sessions, shopper};
     let state = app_state()?;
+    // Checked first: a refused add must not start a session.
+    let wanted = Addition::check(&state.db, &slug, &quantity).await?;
     let session = shopper::current_or_new(&state).await?;
-    cart::add_to_cart(
-        &state.db,
-        &Owner::of(&session),
-        &slug,
-        &quantity,
-        sessions::now(),
-    )
-    .await
+    cart::add_checked(&state.db, &Owner::of(&session), wanted, sessions::now()).await
 }
 
 /// Sets a cart line's quantity: the typed `quantity`, moved by `step` (`-1`, `1`)

@@ -136,11 +136,41 @@ pub async fn add_to_cart(
     quantity: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let product = catalog::find_active(db, slug).await?;
-    if product.stock <= 0 {
-        return Err(AppError::Conflict(format!("{} is sold out.", product.name)));
+    let wanted = Addition::check(db, slug, quantity).await?;
+    add_checked(db, owner, wanted, now).await
+}
+
+/// A product and quantity that may go into a cart, checked before anything is
+/// written, so that a refused add starts no session.
+pub struct Addition {
+    product: product::Model,
+    quantity: i32,
+}
+
+impl Addition {
+    /// Checks the product is sold and in stock and the quantity is allowed.
+    pub async fn check(
+        db: &DatabaseConnection,
+        slug: &str,
+        quantity: &str,
+    ) -> Result<Self, AppError> {
+        let product = catalog::find_active(db, slug).await?;
+        if product.stock <= 0 {
+            return Err(AppError::Conflict(format!("{} is sold out.", product.name)));
+        }
+        let quantity = parse_quantity(quantity, product.stock)?;
+        Ok(Self { product, quantity })
     }
-    let quantity = parse_quantity(quantity, product.stock)?;
+}
+
+/// Adds a checked addition to the owner's open cart.
+pub async fn add_checked(
+    db: &DatabaseConnection,
+    owner: &Owner,
+    wanted: Addition,
+    now: i64,
+) -> Result<(), AppError> {
+    let Addition { product, quantity } = wanted;
     let ceiling = product.stock.min(MAX_LINE_QUANTITY);
 
     let txn = db.begin().await?;
