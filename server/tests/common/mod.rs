@@ -146,7 +146,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with extra settings (`NAME`, value) on top of the test defaults.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    let database_url = fresh_database_url().await;
+    spawn_app_on(fresh_database_url().await, extra).await
+}
+
+/// Starts the app on an existing database (another instance may share it).
+pub async fn spawn_app_on(database_url: String, extra: &[(&str, &str)]) -> TestApp {
     let data_dir = fresh_data_dir();
     let extra: Vec<(String, String)> = extra
         .iter()
