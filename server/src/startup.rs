@@ -2,6 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{HeaderName, Request};
+use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -179,8 +180,16 @@ impl Application {
     pub async fn run_until_stopped(self) -> io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.db.clone()));
         let deliveries = self.local_stripe.as_ref().map(LocalStripe::spawn_worker);
+        // Without TCP_NODELAY a streamed response (an SSR page, a static file)
+        // leaves its last small write waiting for the browser's delayed ACK:
+        // about 40 ms a page. Whole answers (server fns, /healthz) never showed it.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %err, "could not set TCP_NODELAY on a connection");
+            }
+        });
         let served = axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
