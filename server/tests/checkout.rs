@@ -61,13 +61,7 @@ async fn pay(app: &TestApp, url: &str, card: &str) -> reqwest::Response {
 }
 
 async fn number(app: &TestApp, sql: &str) -> i64 {
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<i64>(0).unwrap()
+    common::number(&app.db, sql).await
 }
 
 async fn stock(app: &TestApp, slug: &str) -> i64 {

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{browser, fresh_data_dir, fresh_database_url, spawn_app_on, TestApp};
+use common::{browser, fresh_data_dir, fresh_database_url, number, spawn_app_on, TestApp};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -16,15 +16,6 @@ use std::time::Duration;
 
 const SECRET: &str = "whsec_shopfront_faults";
 const DEAD_ENDPOINT: (&str, &str) = ("LOCAL_STRIPE_WEBHOOK_URL", "http://127.0.0.1:9/api/stripe");
-
-async fn number(db: &DatabaseConnection, sql: &str) -> i64 {
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<i64>(0).unwrap()
-}
 
 async fn execute(db: &DatabaseConnection, sql: &str) {
     db.execute_raw(Statement::from_string(db.get_database_backend(), sql))

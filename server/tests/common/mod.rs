@@ -136,6 +136,19 @@ fn with_database_name(url: &str, name: &str) -> String {
 }
 
 /// A folder no other test uses, for the files the app keeps (the stand-in's data).
+/// The first column of the first row of `sql`, as a whole number.
+pub async fn number(db: &DatabaseConnection, sql: &str) -> i64 {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
 pub fn fresh_data_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("shopfront_data_{}", uuid::Uuid::new_v4().simple()))
 }
