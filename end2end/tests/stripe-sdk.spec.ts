@@ -68,7 +68,8 @@ test.beforeAll(async () => {
     const timer = setTimeout(() => reject(new Error(`local-stripe did not start:\n${log}`)), 15_000);
     standIn.stderr?.on("data", (chunk: Buffer) => {
       log += chunk.toString();
-      const match = log.match(/listening on (http:\/\/[0-9.:]+)/);
+      // Whole line only: a chunk may end mid-port.
+      const match = log.match(/listening on (http:\/\/[0-9.:]+)\n/);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
