@@ -19,6 +19,23 @@ as_root() {
   fi
 }
 
+# Cargo never deletes old builds from its target directory: every change to the
+# store leaves a few gigabytes of stale test binaries behind, and a full disk
+# fails the build half-way. When space runs low the cache is started afresh (a
+# cold build takes longer but needs nothing that is not here).
+ensure_disk_space() {
+  local want_gb="${SHOPFRONT_MIN_FREE_GB:-30}" free_gb
+  mkdir -p "$CARGO_TARGET_DIR"
+  free_gb=$(($(df -Pk "$CARGO_TARGET_DIR" | awk 'NR==2{print $4}') / 1048576))
+  if [ "$free_gb" -lt "$want_gb" ]; then
+    say "Only ${free_gb} GB free on the disk: clearing the build cache $CARGO_TARGET_DIR"
+    rm -rf "$CARGO_TARGET_DIR"
+    mkdir -p "$CARGO_TARGET_DIR"
+    free_gb=$(($(df -Pk "$CARGO_TARGET_DIR" | awk 'NR==2{print $4}') / 1048576))
+    echo "${free_gb} GB free now"
+  fi
+}
+
 ensure_rust_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32-unknown-unknown target"
