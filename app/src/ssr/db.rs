@@ -1,11 +1,12 @@
 //! Connecting to the store's database and bringing its schema up to date.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
 /// Opens a pool to `url` (SQLite or PostgreSQL), tuned for this store.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    use sea_orm::sqlx::sqlite::SqliteJournalMode;
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -14,18 +15,23 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
-        .sqlx_logging(false);
-    let db = Database::connect(options).await?;
-    if db.get_database_backend() == DbBackend::Sqlite && !in_memory {
-        // Readers never wait for the writer, and writers queue instead of failing.
-        db.execute_unprepared("PRAGMA journal_mode = WAL;").await?;
-        db.execute_unprepared("PRAGMA busy_timeout = 5000;").await?;
-    }
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA foreign_keys = ON;").await?;
-    }
-    Ok(db)
+        .sqlx_logging(false)
+        // Set on every connection the pool opens, not only the first: foreign keys
+        // enforced; readers never wait for the writer (WAL), and writers queue for
+        // the write lock instead of failing at once.
+        .map_sqlx_sqlite_opts(move |sqlite| {
+            let sqlite = sqlite.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT);
+            if in_memory {
+                sqlite
+            } else {
+                sqlite.journal_mode(SqliteJournalMode::Wal)
+            }
+        });
+    Database::connect(options).await
 }
+
+/// How long a SQLite writer waits for another to finish before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
