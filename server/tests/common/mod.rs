@@ -164,6 +164,11 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 
 /// Starts the app on an existing database (another instance may share it).
 pub async fn spawn_app_on(database_url: String, extra: &[(&str, &str)]) -> TestApp {
+    // The store's warnings and errors, shown with the output of a test that fails.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+        .with_test_writer()
+        .try_init();
     let data_dir = fresh_data_dir();
     let extra: Vec<(String, String)> = extra
         .iter()
