@@ -231,7 +231,7 @@ async fn two_instances_turn_500_sessions_each_delivered_three_times_at_once_into
             *last_answers.entry(*answers.last().unwrap()).or_insert(0) += 1;
         }
     }
-    println!(
+    eprintln!(
         "first answers to {} deliveries: {first_answers:?}",
         3 * sessions
     );
