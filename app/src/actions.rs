@@ -1,19 +1,16 @@
-//! The server actions shared across the page frame: created once inside the router
-//! (so a form posted without JavaScript brings its error back to them), and
-//! counted together so the header badge and the cart refetch after any of them.
+//! The server actions behind what the server renders as plain HTML (Sign out,
+//! the home page's report of an Add to cart posted before hydration). Created
+//! once inside the router, so that a form posted without JavaScript brings its
+//! error back to them in the page's address.
 
 use leptos::prelude::*;
 
-use crate::server_fns::account::{SignIn, SignOut, SignUp};
-use crate::server_fns::cart::{AddToCart, RemoveCartLine, UpdateCartLine};
+use crate::server_fns::account::SignOut;
+use crate::server_fns::cart::AddToCart;
 
 #[derive(Clone, Copy)]
 pub struct StoreActions {
     pub add: ServerAction<AddToCart>,
-    pub update: ServerAction<UpdateCartLine>,
-    pub remove: ServerAction<RemoveCartLine>,
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_up: ServerAction<SignUp>,
     pub sign_out: ServerAction<SignOut>,
 }
 
@@ -21,10 +18,6 @@ impl StoreActions {
     fn new() -> Self {
         Self {
             add: ServerAction::new(),
-            update: ServerAction::new(),
-            remove: ServerAction::new(),
-            sign_in: ServerAction::new(),
-            sign_up: ServerAction::new(),
             sign_out: ServerAction::new(),
         }
     }
@@ -40,16 +33,5 @@ impl StoreActions {
     /// rendered on its own still works.
     pub fn from_context() -> Self {
         use_context::<Self>().unwrap_or_else(Self::new)
-    }
-
-    /// Changes whenever any of the actions completes: the key for what the shopper
-    /// sees of their cart and account.
-    pub fn version(&self) -> usize {
-        self.add.version().get()
-            + self.update.version().get()
-            + self.remove.version().get()
-            + self.sign_in.version().get()
-            + self.sign_up.version().get()
-            + self.sign_out.version().get()
     }
 }

@@ -1,4 +1,5 @@
-//! Shopfront: the Leptos app shared by the server (SSR) and the browser (hydration).
+//! Shopfront: the Leptos app. The server renders every page; the browser
+//! hydrates only the interactive parts, the islands (`#[island]`).
 
 // Leptos' statically typed views nest deeply; erasing them everywhere would cost speed.
 #![recursion_limit = "256"]
@@ -6,6 +7,7 @@
 pub mod actions;
 pub mod components;
 pub mod error;
+pub mod live;
 pub mod pages;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
@@ -36,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-canvas font-sans text-ink antialiased">
@@ -46,17 +48,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The router and the page frame.
+/// The router and the page frame, rendered on the server.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Marks the page once the browser has taken over, for tests and styles that care.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/shopfront.css" />
         <Title formatter=|page: String| format!("{page} · Shopfront") />
@@ -76,8 +71,8 @@ fn StoreFrame() -> impl IntoView {
     leptos_router::hooks::use_url()
         .read_untracked()
         .provide_server_action_error();
-    let actions = StoreActions::provide();
-    let shopper = Resource::new(move || actions.version(), |_| get_shopper());
+    StoreActions::provide();
+    let shopper = Resource::new(|| (), |_| get_shopper());
     view! {
         <Header shopper />
         <main>

@@ -1,7 +1,22 @@
-//! The browser entry point: hydrates the server-rendered page.
+//! The browser entry point: hydrates the interactive parts (islands) of the
+//! server-rendered page; the rest of the page is plain HTML that needs no code.
+
+/// Links the app's islands into this bundle.
+pub use app;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    use leptos::prelude::*;
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    // The islands are hydrated right after this returns; mark the page once they
+    // are, for tests and styles that care.
+    set_timeout(
+        || {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -81,7 +81,12 @@ async fn a_guest_cart_lives_behind_an_http_only_cookie_and_survives_visits() {
         .trim_start_matches("shopfront_session=");
     assert!(token.len() >= 32, "at least 128 bits");
 
-    add(&app, "pour-over-kettle", "1").await;
+    let second = add(&app, "pour-over-kettle", "1").await;
+    assert_eq!(
+        json(second).await,
+        3,
+        "an add answers with the cart's new item count, for the header's badge"
+    );
     let view = cart(&app).await;
     assert_eq!(view["item_count"], 3);
     assert_eq!(view["subtotal"]["minor"], 2 * 1800 + 6400);
@@ -300,15 +305,24 @@ async fn the_stepper_moves_by_one_and_a_typed_number_is_taken_as_is() {
         ),
         (vec![("line_id", line.as_str()), ("quantity", "5")], 5),
     ] {
-        assert_eq!(app.server_fn("update_cart_line", &form).await.status(), 200);
-        assert_eq!(cart(&app).await["lines"][0]["quantity"], expected);
+        let answer = app.server_fn("update_cart_line", &form).await;
+        assert_eq!(answer.status(), 200);
+        let answered = json(answer).await;
+        assert_eq!(answered["lines"][0]["quantity"], expected);
+        assert_eq!(answered["item_count"], expected);
+        assert_eq!(
+            answered,
+            cart(&app).await,
+            "the answer is the cart as stored"
+        );
     }
-    assert_eq!(
-        app.server_fn("remove_cart_line", &[("line_id", &line)])
-            .await
-            .status(),
-        200
-    );
+    let answer = app
+        .server_fn("remove_cart_line", &[("line_id", &line)])
+        .await;
+    assert_eq!(answer.status(), 200);
+    let answered = json(answer).await;
+    assert_eq!(answered["lines"].as_array().unwrap().len(), 0);
+    assert_eq!(answered["item_count"], 0);
     assert_eq!(cart(&app).await["lines"].as_array().unwrap().len(), 0);
 }
 

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use lucide_leptos::{Minus, Plus, Trash};
 
-use crate::actions::StoreActions;
 use crate::components::Price;
+use crate::server_fns::cart::{RemoveCartLine, UpdateCartLine};
 use crate::types::CartLineView;
 
 /// One cart line: image, name, unit price, the quantity stepper, line total, remove.
@@ -11,14 +11,18 @@ use crate::types::CartLineView;
 /// input, so the stepper works the same with and without JavaScript. A hidden
 /// first submit button makes Enter in the input submit the typed number as is.
 #[component]
-pub fn CartLineRow(line: CartLineView, actions: StoreActions) -> impl IntoView {
+pub fn CartLineRow(
+    line: CartLineView,
+    update: ServerAction<UpdateCartLine>,
+    remove: ServerAction<RemoveCartLine>,
+) -> impl IntoView {
     let id = line.id.to_string();
     let input_id = format!("quantity-{}", line.id);
     let product_href = format!("/products/{}", line.slug);
     let quantity = line.quantity;
     let max = line.max_quantity;
     let name = line.name.clone();
-    let (quantity_label, fewer, more, remove) = (
+    let (quantity_label, fewer, more, remove_label) = (
         format!("Quantity of {name}"),
         format!("One fewer {name}"),
         format!("One more {name}"),
@@ -61,7 +65,7 @@ pub fn CartLineRow(line: CartLineView, actions: StoreActions) -> impl IntoView {
                         }
                     })}
                 <div class="flex flex-wrap items-center justify-between gap-2">
-                    <ActionForm action=actions.update>
+                    <ActionForm action=update>
                         <input type="hidden" name="line_id" value=id />
                         <button type="submit" name="step" value="0" class="sr-only" tabindex="-1" aria-hidden="true">
                             "Update quantity"
@@ -104,9 +108,9 @@ pub fn CartLineRow(line: CartLineView, actions: StoreActions) -> impl IntoView {
                             </button>
                         </div>
                     </ActionForm>
-                    <ActionForm action=actions.remove>
+                    <ActionForm action=remove>
                         <input type="hidden" name="line_id" value=remove_id />
-                        <button type="submit" class="btn-danger-ghost px-3" aria-label=remove>
+                        <button type="submit" class="btn-danger-ghost px-3" aria-label=remove_label>
                             <span aria-hidden="true">
                                 <Trash size=20 />
                             </span>

@@ -30,9 +30,12 @@ pub fn Header(shopper: Resource<Result<ShopperView, crate::error::AppError>>) ->
     }
 }
 
-#[component]
+/// The cart icon and its badge. An island: once hydrated it follows the count
+/// that the page's Add to cart forms and cart editor report.
+#[island]
 fn CartLink(count: u32) -> impl IntoView {
-    let label = match count {
+    let count = move || crate::live::cart_count().unwrap_or(count);
+    let label = move || match count() {
         0 => "Cart, empty".to_owned(),
         1 => "Cart, 1 item".to_owned(),
         n => format!("Cart, {n} items"),
@@ -42,18 +45,21 @@ fn CartLink(count: u32) -> impl IntoView {
             <span aria-hidden="true">
                 <ShoppingCart size=20 />
             </span>
-            {(count > 0)
-                .then(|| {
-                    view! {
-                        <span
-                            aria-hidden="true"
-                            data-testid="cart-count"
-                            class="absolute -right-0.5 -top-0.5 flex h-5 min-w-5 items-center justify-center rounded-full bg-brand px-1 text-xs font-semibold tabular-nums text-brand-ink"
-                        >
-                            {count.min(99)}
-                        </span>
-                    }
-                })}
+            {move || {
+                let count = count();
+                (count > 0)
+                    .then(|| {
+                        view! {
+                            <span
+                                aria-hidden="true"
+                                data-testid="cart-count"
+                                class="absolute -right-0.5 -top-0.5 flex h-5 min-w-5 items-center justify-center rounded-full bg-brand px-1 text-xs font-semibold tabular-nums text-brand-ink"
+                            >
+                                {count.min(99)}
+                            </span>
+                        }
+                    })
+            }}
         </a>
     }
 }

@@ -1,18 +1,11 @@
 use leptos::prelude::*;
 
 use crate::components::{AddToCartForm, Price};
-use crate::server_fns::cart::AddToCart;
 use crate::types::{ProductCard, LOW_STOCK};
 
 /// One product in the home page grid.
 #[component]
-pub fn ProductTile(
-    product: ProductCard,
-    action: ServerAction<AddToCart>,
-    /// Whether this tile was the last one the shopper added from.
-    #[prop(into)]
-    show_result: Signal<bool>,
-) -> impl IntoView {
+pub fn ProductTile(product: ProductCard) -> impl IntoView {
     let href = format!("/products/{}", product.slug);
     view! {
         <article class="flex h-full flex-col overflow-hidden rounded-2xl border border-line bg-surface shadow-sm">
@@ -36,7 +29,7 @@ pub fn ProductTile(
                 </div>
                 <StockNote stock=product.stock />
                 <div class="mt-auto">
-                    <AddToCartForm action slug=product.slug stock=product.stock show_result />
+                    <AddToCartForm slug=product.slug stock=product.stock with_quantity=false in_grid=true />
                 </div>
             </div>
         </article>

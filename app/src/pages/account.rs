@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lucide_leptos::LogIn;
 
-use crate::actions::StoreActions;
 use crate::components::{Alert, AlertKind, PendingIcon};
+use crate::server_fns::account::{SignIn, SignUp};
 
 /// Which of the two account forms a page shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,17 +27,13 @@ pub fn SignUpPage() -> impl IntoView {
 
 #[component]
 fn AccountForm(mode: Mode) -> impl IntoView {
-    let actions = StoreActions::from_context();
     let query = use_query_map();
-    let next = move || {
-        query
-            .read()
-            .get("next")
-            .unwrap_or_else(|| "/cart".to_owned())
-    };
-    let (title, button, other_text, other_label, other_path) = match mode {
+    let next = query
+        .read_untracked()
+        .get("next")
+        .unwrap_or_else(|| "/cart".to_owned());
+    let (title, other_text, other_label, other_path) = match mode {
         Mode::SignIn => (
-            "Sign in",
             "Sign in",
             "New here?",
             "Create an account",
@@ -45,29 +41,69 @@ fn AccountForm(mode: Mode) -> impl IntoView {
         ),
         Mode::SignUp => (
             "Create an account",
-            "Create account",
             "Have an account?",
             "Sign in",
             "/account/sign-in",
         ),
     };
-    let other_href = move || format!("{other_path}?next={}", next());
-    let pending = move || match mode {
-        Mode::SignIn => actions.sign_in.pending().get(),
-        Mode::SignUp => actions.sign_up.pending().get(),
+    let other_href = format!("{other_path}?next={next}");
+    view! {
+        <Title text=title />
+        <section class="page max-w-md">
+            <div class="card flex flex-col gap-6">
+                <div class="flex flex-col gap-1">
+                    <h1 class="page-title">{title}</h1>
+                    <p class="caption">"Your cart comes with you when you sign in."</p>
+                </div>
+                <AccountFields sign_up=mode == Mode::SignUp next />
+                <p class="caption">
+                    {other_text} " "
+                    <a href=other_href class="font-medium text-brand hover:underline">
+                        {other_label}
+                    </a>
+                </p>
+            </div>
+        </section>
+    }
+}
+
+/// The email and password form. An island: hydrated, a refusal answers in place
+/// (the typed email stays) with a pending state; success goes on to `next`.
+#[island]
+fn AccountFields(sign_up: bool, next: String) -> impl IntoView {
+    crate::live::provide_posted_form_error();
+    let sign_in_action = ServerAction::<SignIn>::new();
+    let sign_up_action = ServerAction::<SignUp>::new();
+    let pending = move || {
+        if sign_up {
+            sign_up_action.pending().get()
+        } else {
+            sign_in_action.pending().get()
+        }
     };
+    let outcome = move || {
+        if sign_up {
+            sign_up_action.value().get()
+        } else {
+            sign_in_action.value().get()
+        }
+    };
+    // Signed in: on to where the shopper was going, as a fresh page.
+    let destination = next.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = outcome() {
+            let _ = window().location().set_href(&destination);
+        }
+    });
     let error = move || {
-        let outcome = match mode {
-            Mode::SignIn => actions.sign_in.value().get(),
-            Mode::SignUp => actions.sign_up.value().get(),
-        };
-        outcome
+        outcome()
             .and_then(Result::err)
             .map(|err| view! { <Alert kind=AlertKind::Danger message=err.to_string() /> })
     };
+    let button = if sign_up { "Create account" } else { "Sign in" };
     let fields = move || {
         view! {
-            <input type="hidden" name="next" value=next />
+            <input type="hidden" name="next" value=next.clone() />
             <div class="flex flex-col gap-1">
                 <label for="email" class="text-sm font-medium">
                     "Email"
@@ -91,10 +127,10 @@ fn AccountForm(mode: Mode) -> impl IntoView {
                     id="password"
                     name="password"
                     type="password"
-                    autocomplete=if mode == Mode::SignUp { "new-password" } else { "current-password" }
+                    autocomplete=if sign_up { "new-password" } else { "current-password" }
                     class="h-11 rounded-xl border border-line bg-surface px-3 text-ink"
                 />
-                {(mode == Mode::SignUp).then(|| view! { <p class="caption">"8 to 128 characters."</p> })}
+                {sign_up.then(|| view! { <p class="caption">"8 to 128 characters."</p> })}
             </div>
             <button type="submit" class="btn-primary w-full" disabled=pending>
                 <PendingIcon pending=Signal::derive(pending)>
@@ -105,26 +141,9 @@ fn AccountForm(mode: Mode) -> impl IntoView {
             <div aria-live="polite" data-testid="account-error">{error}</div>
         }
     };
-    let form = match mode {
-        Mode::SignIn => view! { <ActionForm action=actions.sign_in><div class="flex flex-col gap-4">{fields}</div></ActionForm> }.into_any(),
-        Mode::SignUp => view! { <ActionForm action=actions.sign_up><div class="flex flex-col gap-4">{fields}</div></ActionForm> }.into_any(),
-    };
-    view! {
-        <Title text=title />
-        <section class="page max-w-md">
-            <div class="card flex flex-col gap-6">
-                <div class="flex flex-col gap-1">
-                    <h1 class="page-title">{title}</h1>
-                    <p class="caption">"Your cart comes with you when you sign in."</p>
-                </div>
-                {form}
-                <p class="caption">
-                    {other_text} " "
-                    <a href=other_href class="font-medium text-brand hover:underline">
-                        {other_label}
-                    </a>
-                </p>
-            </div>
-        </section>
+    if sign_up {
+        view! { <ActionForm action=sign_up_action><div class="flex flex-col gap-4">{fields}</div></ActionForm> }.into_any()
+    } else {
+        view! { <ActionForm action=sign_in_action><div class="flex flex-col gap-4">{fields}</div></ActionForm> }.into_any()
     }
 }

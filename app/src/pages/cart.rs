@@ -2,36 +2,63 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use lucide_leptos::ShoppingCart;
 
-use crate::actions::StoreActions;
 use crate::components::{Alert, AlertKind, CartLineRow, CartSummary};
 use crate::pages::ErrorPanel;
-use crate::server_fns::cart::get_cart;
+use crate::server_fns::cart::{get_cart, RemoveCartLine, UpdateCartLine};
 use crate::types::CartView;
 
 /// `/cart`: the lines and the summary, side by side from `lg`, stacked on phones.
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let actions = StoreActions::from_context();
-    let cart = Resource::new(move || actions.version(), |_| get_cart());
+    let cart = Resource::new(|| (), |_| get_cart());
     view! {
         <Title text="Your cart" />
         <section class="page">
             <h1 class="page-title mb-6">"Your cart"</h1>
-            <LineActionError actions />
-            <Transition fallback=|| view! { <p class="caption">"Loading your cart…"</p> }>
+            <Suspense fallback=|| view! { <p class="caption">"Loading your cart…"</p> }>
                 {move || Suspend::new(async move {
                     match cart.await {
-                        Ok(cart) => view! { <CartContents cart actions /> }.into_any(),
+                        Ok(cart) => view! { <CartContents cart /> }.into_any(),
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }
 
+/// Everything the shopper can change about their cart, and what it adds up to.
+/// An island: hydrated, a change answers in place with the store's new figures,
+/// and the header's badge follows.
+#[island]
+fn CartContents(cart: CartView) -> impl IntoView {
+    crate::live::provide_posted_form_error();
+    let update = ServerAction::<UpdateCartLine>::new();
+    let remove = ServerAction::<RemoveCartLine>::new();
+    let current = RwSignal::new(cart);
+    for answer in [update.value(), remove.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(cart)) = answer.get() {
+                crate::live::set_cart_count(cart.item_count);
+                current.set(cart);
+            }
+        });
+    }
+    view! {
+        <LineActionError update remove />
+        {move || {
+            let cart = current.get();
+            view! { <CartFigures cart update remove /> }
+        }}
+    }
+}
+
 #[component]
-fn CartContents(cart: CartView, actions: StoreActions) -> impl IntoView {
+fn CartFigures(
+    cart: CartView,
+    update: ServerAction<UpdateCartLine>,
+    remove: ServerAction<RemoveCartLine>,
+) -> impl IntoView {
     let notice = cart.notice.clone().map(|notice| {
         view! {
             <div class="card mb-6" data-testid="cart-notice">
@@ -58,7 +85,7 @@ fn CartContents(cart: CartView, actions: StoreActions) -> impl IntoView {
                     .lines
                     .iter()
                     .cloned()
-                    .map(|line| view! { <CartLineRow line actions /> })
+                    .map(|line| view! { <CartLineRow line update remove /> })
                     .collect_view()}
             </ul>
         }
@@ -91,10 +118,13 @@ fn EmptyCart() -> impl IntoView {
 
 /// The outcome of the last change to a line that failed, shown above the lines.
 #[component]
-fn LineActionError(actions: StoreActions) -> impl IntoView {
+fn LineActionError(
+    update: ServerAction<UpdateCartLine>,
+    remove: ServerAction<RemoveCartLine>,
+) -> impl IntoView {
     let message = move || {
-        let update = actions.update.value().get().and_then(Result::err);
-        let remove = actions.remove.value().get().and_then(Result::err);
+        let update = update.value().get().and_then(Result::err);
+        let remove = remove.value().get().and_then(Result::err);
         update.or(remove).map(|err| {
             view! {
                 <div class="mb-6">

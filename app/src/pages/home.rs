@@ -10,15 +10,11 @@ use crate::server_fns::catalog::list_products;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let products = Resource::new(|| (), |_| list_products());
-    // One action for the whole grid; the tile the shopper used reports its outcome.
+    // A form posted before hydration comes back as a fresh page that knows the
+    // outcome but not the tile: report it once, above the grid. (Hydrated, each
+    // tile reports its own.)
     let add = StoreActions::from_context().add;
-    let last_used = RwSignal::new(None::<String>);
-    // A form posted without JavaScript comes back as a fresh page that knows the
-    // outcome but not the tile: report it once, above the grid.
     let page_result = move || {
-        if last_used.get().is_some() {
-            return None;
-        }
         add.value()
             .get()
             .and_then(|outcome| outcome.err())
@@ -50,14 +46,9 @@ pub fn HomePage() -> impl IntoView {
                                     {list
                                         .into_iter()
                                         .map(|product| {
-                                            let slug = product.slug.clone();
-                                            let mine = slug.clone();
-                                            let show_result = Signal::derive(move || {
-                                                last_used.with(|last| last.as_deref() == Some(mine.as_str()))
-                                            });
                                             view! {
-                                                <li on:submit=move |_| last_used.set(Some(slug.clone()))>
-                                                    <ProductTile product action=add show_result />
+                                                <li>
+                                                    <ProductTile product />
                                                 </li>
                                             }
                                         })

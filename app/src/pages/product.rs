@@ -3,7 +3,6 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 use lucide_leptos::ArrowLeft;
 
-use crate::actions::StoreActions;
 use crate::components::product_tile::StockNote;
 use crate::components::{AddToCartForm, Price};
 use crate::error::AppError;
@@ -32,7 +31,6 @@ pub fn ProductPage() -> impl IntoView {
 
 #[component]
 fn ProductView(product: ProductDetail) -> impl IntoView {
-    let add = StoreActions::from_context().add;
     view! {
         <Title text=product.name.clone() />
         <Meta name="description" content=product.description.clone() />
@@ -58,11 +56,10 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <StockNote stock=product.stock />
                     <div class="card">
                         <AddToCartForm
-                            action=add
                             slug=product.slug
                             stock=product.stock
                             with_quantity=true
-                            show_result=true
+                            in_grid=false
                         />
                     </div>
                 </div>

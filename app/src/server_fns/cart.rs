@@ -3,29 +3,32 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::types::{CartView, ShopperView};
 
-/// Adds a product to the shopper's cart, starting a guest session if they have none.
+/// Adds a product to the shopper's cart, starting a guest session if they have
+/// none; answers with the cart's new item count, for the header's badge.
 ///
 /// The quantity arrives as the text the shopper typed, so that a word or an empty
 /// field is answered with the allowed range rather than a decoding error.
 #[server(endpoint = "add_to_cart")]
-pub async fn add_to_cart(slug: String, quantity: String) -> Result<(), AppError> {
+pub async fn add_to_cart(slug: String, quantity: String) -> Result<u32, AppError> {
     use crate::ssr::services::cart::{self, Addition, Owner};
     use crate::ssr::{app_state, sessions, shopper};
     let state = app_state()?;
     // Checked first: a refused add must not start a session.
     let wanted = Addition::check(&state.db, &slug, &quantity).await?;
     let session = shopper::current_or_new(&state).await?;
-    cart::add_checked(&state.db, &Owner::of(&session), wanted, sessions::now()).await
+    let owner = Owner::of(&session);
+    cart::add_checked(&state.db, &owner, wanted, sessions::now()).await?;
+    cart::item_count(&state.db, Some(&owner)).await
 }
 
 /// Sets a cart line's quantity: the typed `quantity`, moved by `step` (`-1`, `1`)
-/// when the shopper pressed Minus or Plus.
+/// when the shopper pressed Minus or Plus. Answers with the cart as it now is.
 #[server(endpoint = "update_cart_line")]
 pub async fn update_cart_line(
     line_id: String,
     quantity: String,
     step: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<CartView, AppError> {
     use crate::ssr::services::cart::{self, LINE_NOT_FOUND};
     use crate::ssr::{app_state, sessions, shopper};
     let state = app_state()?;
@@ -41,12 +44,13 @@ pub async fn update_cart_line(
         step.as_deref(),
         sessions::now(),
     )
-    .await
+    .await?;
+    cart::view(&state.db, Some(&owner)).await
 }
 
-/// Takes a line out of the shopper's cart.
+/// Takes a line out of the shopper's cart. Answers with the cart as it now is.
 #[server(endpoint = "remove_cart_line")]
-pub async fn remove_cart_line(line_id: String) -> Result<(), AppError> {
+pub async fn remove_cart_line(line_id: String) -> Result<CartView, AppError> {
     use crate::ssr::services::cart::{self, LINE_NOT_FOUND};
     use crate::ssr::{app_state, sessions, shopper};
     let state = app_state()?;
@@ -54,7 +58,8 @@ pub async fn remove_cart_line(line_id: String) -> Result<(), AppError> {
         .await?
         .owner()
         .ok_or_else(|| AppError::not_found(LINE_NOT_FOUND))?;
-    cart::remove_line(&state.db, &owner, &line_id, sessions::now()).await
+    cart::remove_line(&state.db, &owner, &line_id, sessions::now()).await?;
+    cart::view(&state.db, Some(&owner)).await
 }
 
 /// The shopper's cart, priced from the catalog now.
