@@ -24,6 +24,24 @@ async fn execute(db: &DatabaseConnection, sql: &str) {
         .unwrap();
 }
 
+/// The bodies of the `checkout.session.completed` events the app's Stripe
+/// stand-in has recorded, oldest first.
+async fn completed_events(app: &TestApp) -> Vec<String> {
+    app.stripe
+        .as_ref()
+        .unwrap()
+        .db()
+        .query_all_raw(Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT body FROM ls_events WHERE type = 'checkout.session.completed' ORDER BY seq",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("", "body").unwrap())
+        .collect()
+}
+
 /// A new shopper puts something in their cart and checks out; returns the
 /// payment page's address.
 async fn start_checkout(base: &str, n: usize) -> String {
@@ -156,18 +174,7 @@ async fn two_instances_turn_500_sessions_each_delivered_three_times_at_once_into
         assert_eq!(payment.await.unwrap(), Ok(303));
     }
 
-    let stripe = first.stripe.as_ref().unwrap();
-    let events: Vec<String> = stripe
-        .db()
-        .query_all_raw(Statement::from_string(
-            sea_orm::DbBackend::Sqlite,
-            "SELECT body FROM ls_events WHERE type = 'checkout.session.completed'",
-        ))
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.try_get("", "body").unwrap())
-        .collect();
+    let events = completed_events(&first).await;
     assert_eq!(
         events.len(),
         sessions,
@@ -501,20 +508,11 @@ async fn postgres_restarted_under_webhook_load_loses_no_event() {
     // While it is down the store says so rather than pretending.
     let health = app.get("/healthz").await.status().as_u16();
     // A real completed event, sent by hand while the database is down.
-    let body: String = app
-        .stripe
-        .as_ref()
-        .unwrap()
-        .db()
-        .query_one_raw(Statement::from_string(
-            sea_orm::DbBackend::Sqlite,
-            "SELECT body FROM ls_events WHERE type = 'checkout.session.completed' ORDER BY seq LIMIT 1",
-        ))
+    let body = completed_events(&app)
         .await
-        .unwrap()
-        .expect("a payment went through before the stop")
-        .try_get("", "body")
-        .unwrap();
+        .into_iter()
+        .next()
+        .expect("a payment went through before the stop");
     let timestamp = chrono::Utc::now().timestamp();
     let webhook = app
         .client
