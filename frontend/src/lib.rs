@@ -7,7 +7,6 @@ pub use app;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     use leptos::prelude::*;
-    console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     // The islands are hydrated right after this returns; mark the page once they
     // are, for tests and styles that care.

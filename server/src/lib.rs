@@ -1,7 +1,7 @@
 //! Shopfront's server: settings, the router and its start-up.
 
 // Leptos' statically typed views nest deeply when the router renders them.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod config;
 pub mod health;

@@ -1,7 +1,8 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use lucide_leptos::ShoppingCart;
 
-use crate::components::{Alert, AlertKind, PendingIcon, QuantityStepper};
+use crate::components::{Alert, AlertKind, PendingIcon, PostForm, QuantityStepper};
 use crate::server_fns::cart::AddToCart;
 use crate::types::MAX_LINE_QUANTITY;
 
@@ -31,12 +32,11 @@ pub fn AddToCartForm(
     });
     let sold_out = stock <= 0;
     let quantity = if with_quantity && !sold_out {
-        view! {
+        Either::Left(view! {
             <QuantityStepper name="quantity" label="Quantity" max=stock.min(MAX_LINE_QUANTITY) />
-        }
-        .into_any()
+        })
     } else {
-        view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
+        Either::Right(view! { <input type="hidden" name="quantity" value="1" /> })
     };
     let result = move || {
         if in_grid && !used.get() {
@@ -49,7 +49,7 @@ pub fn AddToCartForm(
     };
     view! {
         <div on:submit=move |_| used.set(true)>
-            <ActionForm action>
+            <PostForm action>
                 <div class="flex flex-col gap-3">
                     <input type="hidden" name="slug" value=slug />
                     {quantity}
@@ -65,7 +65,7 @@ pub fn AddToCartForm(
                         {if sold_out { "Sold out" } else { "Add to cart" }}
                     </button>
                 </div>
-            </ActionForm>
+            </PostForm>
         </div>
         <div aria-live="polite" class="min-h-5" data-testid="add-to-cart-result">
             {result}

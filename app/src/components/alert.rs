@@ -1,3 +1,4 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use lucide_leptos::{CircleAlert, CircleCheck};
 
@@ -19,8 +20,8 @@ pub fn Alert(kind: AlertKind, #[prop(into)] message: String) -> impl IntoView {
         <p role=role class=format!("flex items-start gap-2 text-sm {tone}")>
             <span aria-hidden="true" class="mt-0.5 shrink-0">
                 {match kind {
-                    AlertKind::Danger => view! { <CircleAlert size=16 /> }.into_any(),
-                    AlertKind::Success => view! { <CircleCheck size=16 /> }.into_any(),
+                    AlertKind::Danger => Either::Left(view! { <CircleAlert size=16 /> }),
+                    AlertKind::Success => Either::Right(view! { <CircleCheck size=16 /> }),
                 }}
             </span>
             <span>{message}</span>

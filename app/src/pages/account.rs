@@ -1,9 +1,10 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lucide_leptos::LogIn;
 
-use crate::components::{Alert, AlertKind, PendingIcon};
+use crate::components::{Alert, AlertKind, PendingIcon, PostForm};
 use crate::server_fns::account::{SignIn, SignUp};
 
 /// Which of the two account forms a page shows.
@@ -142,8 +143,12 @@ fn AccountFields(sign_up: bool, next: String) -> impl IntoView {
         }
     };
     if sign_up {
-        view! { <ActionForm action=sign_up_action><div class="flex flex-col gap-4">{fields}</div></ActionForm> }.into_any()
+        Either::Left(
+            view! { <PostForm action=sign_up_action><div class="flex flex-col gap-4">{fields}</div></PostForm> },
+        )
     } else {
-        view! { <ActionForm action=sign_in_action><div class="flex flex-col gap-4">{fields}</div></ActionForm> }.into_any()
+        Either::Right(
+            view! { <PostForm action=sign_in_action><div class="flex flex-col gap-4">{fields}</div></PostForm> },
+        )
     }
 }

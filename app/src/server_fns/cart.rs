@@ -8,7 +8,7 @@ use crate::types::{CartView, ShopperView};
 ///
 /// The quantity arrives as the text the shopper typed, so that a word or an empty
 /// field is answered with the allowed range rather than a decoding error.
-#[server(endpoint = "add_to_cart")]
+#[server(endpoint = "add_to_cart", output = crate::server_fns::encoding::Answer)]
 pub async fn add_to_cart(slug: String, quantity: String) -> Result<u32, AppError> {
     use crate::ssr::services::cart::{self, Addition, Owner};
     use crate::ssr::{app_state, sessions, shopper};
@@ -23,7 +23,7 @@ pub async fn add_to_cart(slug: String, quantity: String) -> Result<u32, AppError
 
 /// Sets a cart line's quantity: the typed `quantity`, moved by `step` (`-1`, `1`)
 /// when the shopper pressed Minus or Plus. Answers with the cart as it now is.
-#[server(endpoint = "update_cart_line")]
+#[server(endpoint = "update_cart_line", output = crate::server_fns::encoding::Answer)]
 pub async fn update_cart_line(
     line_id: String,
     quantity: String,
@@ -49,7 +49,7 @@ pub async fn update_cart_line(
 }
 
 /// Takes a line out of the shopper's cart. Answers with the cart as it now is.
-#[server(endpoint = "remove_cart_line")]
+#[server(endpoint = "remove_cart_line", output = crate::server_fns::encoding::Answer)]
 pub async fn remove_cart_line(line_id: String) -> Result<CartView, AppError> {
     use crate::ssr::services::cart::{self, LINE_NOT_FOUND};
     use crate::ssr::{app_state, sessions, shopper};
@@ -63,7 +63,7 @@ pub async fn remove_cart_line(line_id: String) -> Result<CartView, AppError> {
 }
 
 /// The shopper's cart, priced from the catalog now.
-#[server(endpoint = "get_cart")]
+#[server(endpoint = "get_cart", output = crate::server_fns::encoding::Answer)]
 pub async fn get_cart() -> Result<CartView, AppError> {
     use crate::ssr::services::cart;
     use crate::ssr::{app_state, shopper};
@@ -73,7 +73,7 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 }
 
 /// Who the shopper is and how full their cart is, for the header.
-#[server(endpoint = "get_shopper")]
+#[server(endpoint = "get_shopper", output = crate::server_fns::encoding::Answer)]
 pub async fn get_shopper() -> Result<ShopperView, AppError> {
     use crate::ssr::services::{accounts, cart};
     use crate::ssr::{app_state, shopper};

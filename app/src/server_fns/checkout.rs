@@ -7,7 +7,7 @@ use crate::types::CheckoutResult;
 /// bought as it stands, freezes it at today's prices with its stock reserved,
 /// and answers with the Stripe page's address. A browser without JavaScript gets
 /// a redirect there; the hydrated button goes there itself.
-#[server(endpoint = "create_stripe_checkout_session")]
+#[server(endpoint = "create_stripe_checkout_session", output = crate::server_fns::encoding::Answer)]
 pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, AppError> {
     use crate::ssr::entities::user;
     use crate::ssr::services::{cart, checkout};
@@ -52,7 +52,7 @@ pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, A
 /// Asks Stripe (nothing from the browser is trusted), and if it is paid makes
 /// the order through the same fulfilment as the webhook. Only the shopper who
 /// started that checkout gets an answer; anyone else gets a 404.
-#[server(endpoint = "create_order")]
+#[server(endpoint = "create_order", output = crate::server_fns::encoding::Answer)]
 pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError> {
     use crate::ssr::services::orders::{self, Fulfilment, SessionFacts};
     use crate::ssr::{app_state, sessions, shopper};
