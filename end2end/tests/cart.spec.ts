@@ -22,6 +22,11 @@ function line(page: Page, slug: string) {
   return page.locator(`[data-testid="cart-line"][data-slug="${slug}"]`);
 }
 
+/** The lines a shopper sees (a removed line's row is hidden in place once hydrated). */
+function visibleLines(page: Page) {
+  return page.locator('[data-testid="cart-line"]:visible');
+}
+
 /** A guest fills a cart, changes it and signs up, with or without JavaScript. */
 async function guestJourney(page: Page, hydrated: boolean, email: string) {
   await addFromProductPage(page, "stoneware-mug", 2, hydrated);
@@ -32,7 +37,7 @@ async function guestJourney(page: Page, hydrated: boolean, email: string) {
   await page.getByTestId("cart-link").click();
   await expect(page).toHaveURL(/\/cart$/);
   if (hydrated) await waitForHydration(page);
-  await expect(page.getByTestId("cart-line")).toHaveCount(2);
+  await expect(visibleLines(page)).toHaveCount(2);
   await expect(page.getByTestId("summary-subtotal")).toHaveText("$58.00");
 
   // Plus on the mug: 3 x $18.00.
@@ -43,7 +48,7 @@ async function guestJourney(page: Page, hydrated: boolean, email: string) {
 
   // Remove the candle.
   await line(page, "beeswax-candle").getByRole("button", { name: "Remove Beeswax Candle" }).click();
-  await expect(page.getByTestId("cart-line")).toHaveCount(1);
+  await expect(visibleLines(page)).toHaveCount(1);
   await expect(page.getByTestId("summary-subtotal")).toHaveText("$54.00");
 
   // Create an account: the cart comes along.
@@ -57,7 +62,7 @@ async function guestJourney(page: Page, hydrated: boolean, email: string) {
 
   await expect(page).toHaveURL(/\/cart$/);
   await expect(page.getByTestId("account-menu")).toContainText(email);
-  await expect(page.getByTestId("cart-line")).toHaveCount(1);
+  await expect(visibleLines(page)).toHaveCount(1);
   await expect(line(page, "stoneware-mug").getByRole("spinbutton")).toHaveValue("3");
   await expect(page.getByTestId("summary-subtotal")).toHaveText("$54.00");
   await expect(page.getByTestId("cart-count")).toHaveText("3");
@@ -84,6 +89,23 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("cart-error")).toHaveText("Only 3 left in stock. Choose a quantity from 1 to 3.");
     await expect(line(page, "canvas-tote").getByRole("spinbutton")).toHaveValue("3");
   });
+});
+
+test("removing the last line empties the cart in place", async ({ page }) => {
+  const errors = watchConsole(page);
+  await addFromProductPage(page, "beeswax-candle", 1, true);
+  await page.goto("/cart");
+  await waitForHydration(page);
+  await expect(page.getByTestId("empty-cart")).toHaveCount(0);
+  await line(page, "beeswax-candle").getByRole("button", { name: "Remove Beeswax Candle" }).click();
+  await expect(visibleLines(page)).toHaveCount(0);
+  await expect(page.getByTestId("empty-cart")).toBeVisible();
+  await expect(page.getByTestId("summary-count")).toHaveText("0 items");
+  await expect(page.getByRole("button", { name: "Checkout securely" })).toBeDisabled();
+  await expect(page.locator("#checkout-reason")).toHaveText("Your cart is empty");
+  await expect(page.getByTestId("cart-count")).toHaveCount(0);
+  await expect(page).toHaveURL(/\/cart$/);
+  expect(errors).toEqual([]);
 });
 
 test("an empty cart shows the empty state and a disabled checkout with its reason", async ({ page }) => {
@@ -127,7 +149,7 @@ for (const width of [360, 1280]) {
     await addFromProductPage(page, "walnut-cutting-board", 1, true);
     await addFromProductPage(page, "merino-throw", 2, true);
     await page.goto("/cart");
-    await expect(page.getByTestId("cart-line")).toHaveCount(2);
+    await expect(visibleLines(page)).toHaveCount(2);
     await expectNoHorizontalScroll(page);
     const summary = await page.getByTestId("cart-summary").boundingBox();
     const firstLine = await page.getByTestId("cart-line").first().boundingBox();

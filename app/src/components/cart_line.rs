@@ -1,11 +1,14 @@
 use leptos::prelude::*;
 use lucide_leptos::{Minus, Plus, Trash};
 
-use crate::components::Price;
+use crate::components::{PostForm, Price};
 use crate::server_fns::cart::{RemoveCartLine, UpdateCartLine};
-use crate::types::CartLineView;
+use crate::types::{CartLineView, CartView};
 
 /// One cart line: image, name, unit price, the quantity stepper, line total, remove.
+///
+/// Rendered from `line` as the page loaded; its figures then follow the line in
+/// `cart`, the store's latest answer, and the row hides once the line is gone.
 ///
 /// Minus and Plus are submit buttons (`step` = -1 / 1) and the number is a real
 /// input, so the stepper works the same with and without JavaScript. A hidden
@@ -13,14 +16,38 @@ use crate::types::CartLineView;
 #[component]
 pub fn CartLineRow(
     line: CartLineView,
+    #[prop(into)] cart: Signal<CartView>,
     update: ServerAction<UpdateCartLine>,
     remove: ServerAction<RemoveCartLine>,
 ) -> impl IntoView {
     let id = line.id.to_string();
     let input_id = format!("quantity-{}", line.id);
     let product_href = format!("/products/{}", line.slug);
-    let quantity = line.quantity;
-    let max = line.max_quantity;
+    let line_id = line.id;
+    let now = Memo::new(move |_| {
+        cart.with(|cart| {
+            cart.lines
+                .iter()
+                .find(|current| current.id == line_id)
+                .cloned()
+        })
+    });
+    let gone = move || now.with(Option::is_none);
+    let quantity = move || now.with(|now| now.as_ref().map_or(line.quantity, |now| now.quantity));
+    let max = move || {
+        now.with(|now| {
+            now.as_ref()
+                .map_or(line.max_quantity, |now| now.max_quantity)
+        })
+    };
+    let available = move || now.with(|now| now.as_ref().is_none_or(|now| now.available));
+    let (unit_price, line_total) = (line.unit_price, line.line_total);
+    let unit_price = Signal::derive(move || {
+        now.with(|now| now.as_ref().map_or(unit_price, |now| now.unit_price))
+    });
+    let line_total = Signal::derive(move || {
+        now.with(|now| now.as_ref().map_or(line_total, |now| now.line_total))
+    });
     let name = line.name.clone();
     let (quantity_label, fewer, more, remove_label) = (
         format!("Quantity of {name}"),
@@ -30,7 +57,7 @@ pub fn CartLineRow(
     );
     let remove_id = id.clone();
     view! {
-        <li class="card flex gap-4" data-testid="cart-line" data-slug=line.slug.clone()>
+        <li class="card flex gap-4" data-testid="cart-line" data-slug=line.slug.clone() hidden=gone>
             <a href=product_href.clone() tabindex="-1" aria-hidden="true" class="shrink-0">
                 <img
                     src=line.image_path
@@ -47,25 +74,27 @@ pub fn CartLineRow(
                             {name}
                         </a>
                         <p class="caption">
-                            <Price money=line.unit_price />
+                            <Price money=unit_price />
                             " each"
                         </p>
                     </div>
                     <span data-testid="line-total">
-                        <Price money=line.line_total class="font-semibold" />
+                        <Price money=line_total class="font-semibold" />
                     </span>
                 </div>
-                {(!line.available)
-                    .then(|| {
-                        view! {
-                            <p class="flex items-center gap-2 text-sm font-medium text-ink">
-                                <span aria-hidden="true" class="h-2 w-2 rounded-full bg-warning"></span>
-                                "Not available in this quantity any more. Lower it or remove it."
-                            </p>
-                        }
-                    })}
+                {move || {
+                    (!available())
+                        .then(|| {
+                            view! {
+                                <p class="flex items-center gap-2 text-sm font-medium text-ink">
+                                    <span aria-hidden="true" class="h-2 w-2 rounded-full bg-warning"></span>
+                                    "Not available in this quantity any more. Lower it or remove it."
+                                </p>
+                            }
+                        })
+                }}
                 <div class="flex flex-wrap items-center justify-between gap-2">
-                    <ActionForm action=update>
+                    <PostForm action=update>
                         <input type="hidden" name="line_id" value=id />
                         <button type="submit" name="step" value="0" class="sr-only" tabindex="-1" aria-hidden="true">
                             "Update quantity"
@@ -80,7 +109,7 @@ pub fn CartLineRow(
                                 value="-1"
                                 class="btn-ghost w-11 px-0"
                                 aria-label=fewer
-                                disabled={quantity <= 1}
+                                disabled={move || quantity() <= 1}
                             >
                                 <span aria-hidden="true">
                                     <Minus size=20 />
@@ -91,7 +120,8 @@ pub fn CartLineRow(
                                 name="quantity"
                                 type="number"
                                 inputmode="numeric"
-                                value=quantity.to_string()
+                                value=line.quantity.to_string()
+                                prop:value=move || quantity().to_string()
                                 class="h-11 w-14 bg-transparent text-center tabular-nums text-ink [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none [&::-webkit-outer-spin-button]:appearance-none"
                             />
                             <button
@@ -100,15 +130,15 @@ pub fn CartLineRow(
                                 value="1"
                                 class="btn-ghost w-11 px-0"
                                 aria-label=more
-                                disabled={quantity >= max}
+                                disabled={move || quantity() >= max()}
                             >
                                 <span aria-hidden="true">
                                     <Plus size=20 />
                                 </span>
                             </button>
                         </div>
-                    </ActionForm>
-                    <ActionForm action=remove>
+                    </PostForm>
+                    <PostForm action=remove>
                         <input type="hidden" name="line_id" value=remove_id />
                         <button type="submit" class="btn-danger-ghost px-3" aria-label=remove_label>
                             <span aria-hidden="true">
@@ -116,10 +146,9 @@ pub fn CartLineRow(
                             </span>
                             <span class="text-sm">"Remove"</span>
                         </button>
-                    </ActionForm>
+                    </PostForm>
                 </div>
             </div>
         </li>
     }
-    .into_any()
 }

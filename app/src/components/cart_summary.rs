@@ -1,22 +1,26 @@
 use leptos::prelude::*;
 use lucide_leptos::Lock;
 
-use crate::components::{Alert, AlertKind, PendingIcon, Price};
+use crate::components::{Alert, AlertKind, PendingIcon, PostForm, Price};
 use crate::server_fns::checkout::CreateStripeCheckoutSession;
 use crate::types::CartView;
 
 /// The cart's total and the Checkout button, disabled with its reason when the
-/// cart is empty. The button is a real form: it works before hydration.
+/// cart is empty. The button is a real form: it works before hydration. The
+/// figures follow `cart` as the shopper changes it.
 #[component]
-pub fn CartSummary(cart: CartView) -> impl IntoView {
+pub fn CartSummary(#[prop(into)] cart: Signal<CartView>) -> impl IntoView {
     let checkout = ServerAction::<CreateStripeCheckoutSession>::new();
     let pending = checkout.pending();
-    let empty = cart.item_count == 0;
-    let items = match cart.item_count {
+    let count = move || cart.with(|cart| cart.item_count);
+    let empty = move || count() == 0;
+    let items = move || match count() {
         1 => "1 item".to_owned(),
         n => format!("{n} items"),
     };
-    let cart_id = cart.cart_id.map(|id| id.to_string()).unwrap_or_default();
+    let subtotal = Signal::derive(move || cart.with(|cart| cart.subtotal));
+    let cart_id =
+        cart.with_untracked(|cart| cart.cart_id.map(|id| id.to_string()).unwrap_or_default());
     // Hydrated: the answer is the payment page's address; leave the app for it
     // (the router would try to handle a same-origin address itself).
     // Effects only run in the browser.
@@ -42,33 +46,35 @@ pub fn CartSummary(cart: CartView) -> impl IntoView {
                 <div class="flex items-center justify-between border-t border-line pt-2">
                     <dt class="font-semibold">"Subtotal"</dt>
                     <dd data-testid="summary-subtotal">
-                        <Price money=cart.subtotal class="text-lg font-semibold" />
+                        <Price money=subtotal class="text-lg font-semibold" />
                     </dd>
                 </div>
             </dl>
             <p class="caption">"Shipping and taxes are settled on the payment page."</p>
-            <ActionForm action=checkout>
+            <PostForm action=checkout>
                 <input type="hidden" name="cart_id" value=cart_id />
                 <button
                     type="submit"
                     class="btn-primary w-full"
-                    disabled=move || empty || pending.get()
-                    aria-describedby=empty.then_some("checkout-reason")
+                    disabled=move || empty() || pending.get()
+                    aria-describedby=move || empty().then_some("checkout-reason")
                 >
                     <PendingIcon pending>
                         <Lock size=20 />
                     </PendingIcon>
                     "Checkout securely"
                 </button>
-            </ActionForm>
-            {empty
-                .then(|| {
-                    view! {
-                        <p id="checkout-reason" class="caption text-center">
-                            "Your cart is empty"
-                        </p>
-                    }
-                })}
+            </PostForm>
+            {move || {
+                empty()
+                    .then(|| {
+                        view! {
+                            <p id="checkout-reason" class="caption text-center">
+                                "Your cart is empty"
+                            </p>
+                        }
+                    })
+            }}
             {move || {
                 checkout
                     .value()

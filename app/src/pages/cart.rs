@@ -18,7 +18,13 @@ pub fn CartPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="caption">"Loading your cart…"</p> }>
                 {move || Suspend::new(async move {
                     match cart.await {
-                        Ok(cart) => view! { <CartContents cart /> }.into_any(),
+                        Ok(cart) => {
+                            view! {
+                                <CartNotices notice=cart.notice.clone() payment_error=cart.payment_error.clone() />
+                                <CartContents cart />
+                            }
+                                .into_any()
+                        }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
                 })}
@@ -27,46 +33,18 @@ pub fn CartPage() -> impl IntoView {
     }
 }
 
-/// Everything the shopper can change about their cart, and what it adds up to.
-/// An island: hydrated, a change answers in place with the store's new figures,
-/// and the header's badge follows.
-#[island]
-fn CartContents(cart: CartView) -> impl IntoView {
-    crate::live::provide_posted_form_error();
-    let update = ServerAction::<UpdateCartLine>::new();
-    let remove = ServerAction::<RemoveCartLine>::new();
-    let current = RwSignal::new(cart);
-    for answer in [update.value(), remove.value()] {
-        Effect::new(move |_| {
-            if let Some(Ok(cart)) = answer.get() {
-                crate::live::set_cart_count(cart.item_count);
-                current.set(cart);
-            }
-        });
-    }
-    view! {
-        <LineActionError update remove />
-        {move || {
-            let cart = current.get();
-            view! { <CartFigures cart update remove /> }
-        }}
-    }
-}
-
+/// What happened to the cart since the shopper last saw it: a quantity lowered
+/// at sign-in, a declined payment. Told once, when the page loads.
 #[component]
-fn CartFigures(
-    cart: CartView,
-    update: ServerAction<UpdateCartLine>,
-    remove: ServerAction<RemoveCartLine>,
-) -> impl IntoView {
-    let notice = cart.notice.clone().map(|notice| {
+fn CartNotices(notice: Option<String>, payment_error: Option<String>) -> impl IntoView {
+    let notice = notice.map(|notice| {
         view! {
             <div class="card mb-6" data-testid="cart-notice">
                 <Alert kind=AlertKind::Success message=notice />
             </div>
         }
     });
-    let payment_error = cart.payment_error.clone().map(|reason| {
+    let payment_error = payment_error.map(|reason| {
         view! {
             <div class="card mb-6" data-testid="payment-error">
                 <Alert
@@ -76,27 +54,47 @@ fn CartFigures(
             </div>
         }
     });
-    let lines = if cart.lines.is_empty() {
-        view! { <EmptyCart /> }.into_any()
-    } else {
-        view! {
-            <ul class="flex flex-col gap-4" aria-label="Items in your cart">
-                {cart
-                    .lines
-                    .iter()
-                    .cloned()
-                    .map(|line| view! { <CartLineRow line update remove /> })
-                    .collect_view()}
-            </ul>
-        }
-        .into_any()
-    };
     view! {
         {notice}
         {payment_error}
+    }
+}
+
+/// Everything the shopper can change about their cart, and what it adds up to.
+/// An island: hydrated, a change answers in place with the store's new figures,
+/// and the header's badge follows. The lines are rendered once; each then
+/// follows its own figures in the latest answer.
+#[island]
+fn CartContents(cart: CartView) -> impl IntoView {
+    crate::live::provide_posted_form_error();
+    let update = ServerAction::<UpdateCartLine>::new();
+    let remove = ServerAction::<RemoveCartLine>::new();
+    let lines = cart.lines.clone();
+    let current = RwSignal::new(cart);
+    for answer in [update.value(), remove.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(cart)) = answer.get() {
+                crate::live::set_cart_count(cart.item_count);
+                current.set(cart);
+            }
+        });
+    }
+    let current: Signal<CartView> = current.into();
+    let empty = move || current.with(|cart| cart.lines.is_empty());
+    let lines = lines
+        .into_iter()
+        .map(|line| view! { <CartLineRow line cart=current update remove /> })
+        .collect_view();
+    view! {
+        <LineActionError update remove />
         <div class="grid grid-cols-1 gap-6 lg:grid-cols-3 lg:items-start lg:gap-8">
-            <div class="lg:col-span-2">{lines}</div>
-            <CartSummary cart />
+            <div class="lg:col-span-2">
+                <ul class="flex flex-col gap-4" aria-label="Items in your cart" hidden=empty>
+                    {lines}
+                </ul>
+                {move || empty().then(|| view! { <EmptyCart /> })}
+            </div>
+            <CartSummary cart=current />
         </div>
     }
 }
