@@ -6,9 +6,7 @@
 //! secret, so a secret can be rolled by listing the new one beside the old.
 //! The event's id is inserted into `stripe_events` in the same transaction as its
 //! effects: a redelivery finds the row and changes nothing, and a failure rolls
-//! both back and answers 500, so Stripe tries again. A redelivery of an event
-//! already recorded is answered after one read, without opening a transaction;
-//! deliveries racing each other still meet at the row's unique key.
+//! both back and answers 500, so Stripe tries again.
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -137,23 +135,7 @@ enum Applied {
     },
 }
 
-/// Whether the event has already been recorded. Only a shortcut for
-/// redeliveries: an event not yet recorded is decided by the insert in [`apply`].
-async fn recorded(db: &DatabaseConnection, id: &str) -> Result<bool, AppError> {
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            "SELECT 1 FROM stripe_events WHERE id = $1",
-            vec![id.into()],
-        ))
-        .await?;
-    Ok(row.is_some())
-}
-
 async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
-    if recorded(&hook.db, event.id.as_str()).await? {
-        return Ok(Applied::Duplicate);
-    }
     let now = chrono::Utc::now().timestamp();
     let txn = hook.db.begin().await?;
     let fresh = txn

@@ -24,30 +24,25 @@ pub fn CartLineRow(
     let input_id = format!("quantity-{}", line.id);
     let product_href = format!("/products/{}", line.slug);
     let line_id = line.id;
-    let now = Memo::new(move |_| {
+    let gone = Memo::new(move |_| {
+        cart.with(|cart| cart.lines.iter().all(|current| current.id != line_id))
+    });
+    // The line as the store last reported it (as loaded once it is gone: then hidden).
+    let initial = line.clone();
+    let shown = Memo::new(move |_| {
         cart.with(|cart| {
             cart.lines
                 .iter()
                 .find(|current| current.id == line_id)
                 .cloned()
         })
+        .unwrap_or_else(|| initial.clone())
     });
-    let gone = move || now.with(Option::is_none);
-    let quantity = move || now.with(|now| now.as_ref().map_or(line.quantity, |now| now.quantity));
-    let max = move || {
-        now.with(|now| {
-            now.as_ref()
-                .map_or(line.max_quantity, |now| now.max_quantity)
-        })
-    };
-    let available = move || now.with(|now| now.as_ref().is_none_or(|now| now.available));
-    let (unit_price, line_total) = (line.unit_price, line.line_total);
-    let unit_price = Signal::derive(move || {
-        now.with(|now| now.as_ref().map_or(unit_price, |now| now.unit_price))
-    });
-    let line_total = Signal::derive(move || {
-        now.with(|now| now.as_ref().map_or(line_total, |now| now.line_total))
-    });
+    let quantity = move || shown.with(|line| line.quantity);
+    let max = move || shown.with(|line| line.max_quantity);
+    let available = move || shown.with(|line| line.available);
+    let unit_price = Signal::derive(move || shown.with(|line| line.unit_price));
+    let line_total = Signal::derive(move || shown.with(|line| line.line_total));
     let name = line.name.clone();
     let (quantity_label, fewer, more, remove_label) = (
         format!("Quantity of {name}"),
@@ -120,7 +115,7 @@ pub fn CartLineRow(
                                 name="quantity"
                                 type="number"
                                 inputmode="numeric"
-                                value=line.quantity.to_string()
+                                value=quantity().to_string()
                                 prop:value=move || quantity().to_string()
                                 class="h-11 w-14 bg-transparent text-center tabular-nums text-ink [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none [&::-webkit-outer-spin-button]:appearance-none"
                             />
