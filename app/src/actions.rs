@@ -1,5 +1,5 @@
-//! The server actions behind what the server renders as plain HTML (Sign out,
-//! the home page's report of an Add to cart posted before hydration). Created
+//! The server actions behind what the page frame reports (Sign out, the home
+//! page's report of an Add to cart refusal that names no product). Created
 //! once inside the router, so that a form posted without JavaScript brings its
 //! error back to them in the page's address.
 

@@ -1,7 +1,7 @@
 //! The one error type of the app. What a shopper sees is a sentence; internals are
 //! logged on the server where the error is made and never cross the wire.
 
-use crate::server_fns::encoding::JsonText;
+use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -54,7 +54,7 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonText;
+    type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -1,5 +1,5 @@
 //! Shopfront: the Leptos app. The server renders every page; the browser
-//! hydrates only the interactive parts, the islands (`#[island]`).
+//! hydrates one island (`InPlace`), which lets the forms inside it answer in place.
 
 // Leptos' statically typed views nest deeply; erasing them everywhere would cost speed.
 #![recursion_limit = "256"]
@@ -7,7 +7,6 @@
 pub mod actions;
 pub mod components;
 pub mod error;
-pub mod live;
 pub mod pages;
 pub mod server_fns;
 #[cfg(feature = "ssr")]

@@ -108,6 +108,23 @@ test("removing the last line empties the cart in place", async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
+test("Plus answers in place and keeps the keyboard's focus", async ({ page }) => {
+  const errors = watchConsole(page);
+  await addFromProductPage(page, "enamel-bowl-set", 1, true);
+  await page.goto("/cart");
+  await waitForHydration(page);
+  const plus = line(page, "enamel-bowl-set").getByRole("button", { name: "One more Enamel Bowl Set" });
+  await plus.focus();
+  await page.keyboard.press("Enter");
+  await expect(line(page, "enamel-bowl-set").getByRole("spinbutton")).toHaveValue("2");
+  await expect(page.getByTestId("cart-count")).toHaveText("2");
+  await expect(plus, "the new Plus has the focus").toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(line(page, "enamel-bowl-set").getByRole("spinbutton")).toHaveValue("3");
+  await expect(page).toHaveURL(/\/cart$/);
+  expect(errors).toEqual([]);
+});
+
 test("an empty cart shows the empty state and a disabled checkout with its reason", async ({ page }) => {
   await page.goto("/cart");
   await expect(page.getByTestId("empty-cart")).toContainText("Your cart is empty.");

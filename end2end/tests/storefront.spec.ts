@@ -20,6 +20,29 @@ test.describe("the home page", () => {
     expect(errors).toEqual([]);
   });
 
+  test("a tile adds in place and only that tile answers", async ({ page }) => {
+    const errors = watchConsole(page);
+    await page.goto("/");
+    await waitForHydration(page);
+    const tiles = page.locator("article");
+    const kettle = tiles.filter({ hasText: "Pour-Over Kettle" });
+    const mug = tiles.filter({ hasText: "Stoneware Mug" });
+
+    const button = kettle.getByRole("button", { name: "Add to cart" });
+    await button.click();
+    await expect(kettle.getByTestId("add-to-cart-result")).toHaveText("Added to your cart.");
+    await expect(mug.getByTestId("add-to-cart-result")).toHaveText("");
+    await expect(page.getByTestId("cart-count")).toHaveText("1");
+    await expect(page, "the page was not left").toHaveURL(/\/$/);
+    await expect(button, "the button keeps the focus").toBeFocused();
+
+    await mug.getByRole("button", { name: "Add to cart" }).click();
+    await expect(mug.getByTestId("add-to-cart-result")).toHaveText("Added to your cart.");
+    await expect(kettle.getByTestId("add-to-cart-result")).toHaveText("");
+    await expect(page.getByTestId("cart-count")).toHaveText("2");
+    expect(errors).toEqual([]);
+  });
+
   for (const width of [360, 1280]) {
     test(`fits a ${width} px screen without sideways scrolling`, async ({ page }, info) => {
       await page.setViewportSize({ width, height: 900 });
@@ -82,6 +105,33 @@ test.describe("a product page", () => {
     await expect(page.getByTestId("cart-count"), "the badge updates without a reload").toHaveText("2");
     expect(page.url(), "hydrated, the form answers without leaving the page").toBe(url);
     expect(errors).toEqual([]);
+  });
+
+  test("a form waiting for its answer spins and takes no second press", async ({ page }) => {
+    await page.goto("/products/linen-tea-towel");
+    await waitForHydration(page);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let posts = 0;
+    await page.route("**/api/add_to_cart", async (route) => {
+      posts += 1;
+      await held;
+      await route.continue();
+    });
+
+    const button = page.getByRole("button", { name: "Add to cart" });
+    await button.click();
+    const form = page.locator("form").filter({ has: button });
+    await expect(form).toHaveAttribute("aria-busy", "true");
+    await expect(form.locator(".animate-spin"), "the spinner shows").toBeVisible();
+    await button.click();
+    release();
+
+    await expect(page.getByTestId("add-to-cart-result")).toHaveText("Added to your cart.");
+    await expect(form).not.toHaveAttribute("aria-busy", "true");
+    await expect(form.locator(".animate-spin")).toBeHidden();
+    await expect(page.getByTestId("cart-count"), "one press, one item").toHaveText("1");
+    expect(posts).toBe(1);
   });
 
   test("refuses a quantity above the stock with the allowed range", async ({ page }) => {

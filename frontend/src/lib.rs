@@ -1,15 +1,15 @@
-//! The browser entry point: hydrates the interactive parts (islands) of the
+//! The browser entry point: hydrates the interactive parts (the `InPlace` island) of the
 //! server-rendered page; the rest of the page is plain HTML that needs no code.
 
-/// Links the app's islands into this bundle.
+/// Links the app's island into this bundle.
 pub use app;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     use leptos::prelude::*;
     leptos::mount::hydrate_islands();
-    // The islands are hydrated right after this returns; mark the page once they
-    // are, for tests and styles that care.
+    // The islands are hydrated right after this returns; mark the page once
+    // they are, for tests and styles that care.
     set_timeout(
         || {
             if let Some(body) = document().body() {

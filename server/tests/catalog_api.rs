@@ -146,3 +146,70 @@ async fn a_form_posted_without_javascript_returns_to_its_page_with_the_message()
     let html = page.text().await.unwrap();
     assert!(html.contains("Choose a quantity from 1 to 40."), "{html}");
 }
+
+#[tokio::test]
+async fn a_form_posted_from_the_grid_comes_back_with_the_outcome_under_its_own_product() {
+    let app = spawn_app().await;
+
+    // Added: the page names the product, and only that tile says so.
+    let response = app
+        .form_post(
+            "add_to_cart",
+            &[("slug", "stoneware-mug"), ("quantity", "1")],
+            "/?item=beeswax-candle",
+        )
+        .await;
+    assert!(
+        response.status().is_redirection(),
+        "got {}",
+        response.status()
+    );
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, app.url("/?item=stoneware-mug"));
+    let html = app
+        .client
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html.matches("Added to your cart.").count(), 1, "{html}");
+    let tile = tile_of(&html, "stoneware-mug");
+    assert!(tile.contains("Added to your cart."), "{tile}");
+
+    // Refused: the sentence sits under the tile that was used, not above the grid.
+    let response = app
+        .form_post(
+            "add_to_cart",
+            &[("slug", "brass-bottle-opener"), ("quantity", "1")],
+            "/",
+        )
+        .await;
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("item=brass-bottle-opener"), "{location}");
+    let html = app
+        .client
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("Added to your cart."), "{html}");
+    assert!(!html.contains(r#"data-testid="page-result""#), "{html}");
+    let tile = tile_of(&html, "brass-bottle-opener");
+    assert!(tile.contains("Brass Bottle Opener is sold out."), "{tile}");
+}
+
+/// The HTML of the product grid's tile for `slug`, up to the next tile.
+fn tile_of<'a>(html: &'a str, slug: &str) -> &'a str {
+    let start = html
+        .find(&format!(r#"value="{slug}""#))
+        .unwrap_or_else(|| panic!("no form for {slug}"));
+    let rest = &html[start..];
+    let end = rest.find("<article").unwrap_or(rest.len());
+    &rest[..end]
+}

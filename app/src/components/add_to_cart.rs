@@ -1,34 +1,40 @@
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
 use lucide_leptos::ShoppingCart;
 
-use crate::components::{Alert, AlertKind, PendingIcon, PostForm, QuantityStepper};
+use crate::components::{Alert, AlertKind, InPlace, PendingIcon, QuantityStepper};
 use crate::server_fns::cart::AddToCart;
 use crate::types::MAX_LINE_QUANTITY;
 
 /// The Add to cart form: a real `<form>` posting to the `add_to_cart` server fn.
-/// An island: hydrated, it answers in place with a pending state and updates the
-/// header's cart badge.
+/// Hydrated, it answers in place ([`InPlace`]) with a pending state, its message
+/// and the header's new badge.
 ///
-/// In a grid of these (`in_grid`), a form reports only the outcome of its own use;
-/// the page reports a form posted before hydration once, above the grid.
-#[island]
+/// The store sends a posted form back to its page naming the product (`item`),
+/// so the page reports the outcome under that product's form. In a grid of these
+/// (`in_grid`), a form reports only the outcome of its own use; the page reports
+/// a refusal that names no product, once, above the grid.
+#[component]
 pub fn AddToCartForm(
     slug: String,
     stock: i32,
     with_quantity: bool,
     in_grid: bool,
 ) -> impl IntoView {
-    if !in_grid {
-        crate::live::provide_posted_form_error();
-    }
     let action = ServerAction::<AddToCart>::new();
-    let pending = action.pending();
-    let used = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(count)) = action.value().get() {
-            crate::live::set_cart_count(count);
-        }
+    let item = use_query_map().read_untracked().get("item");
+    let refusal = action.value().get_untracked().and_then(Result::err);
+    // What this form has to report: `Some(None)` added, `Some(Some(_))` refused.
+    let outcome = match item {
+        Some(item) if item == slug => Some(refusal),
+        None if !in_grid => refusal.map(Some),
+        _ => None,
+    };
+    let result = outcome.map(|refusal| match refusal {
+        None => view! { <Alert kind=AlertKind::Success message="Added to your cart." /> },
+        Some(err) => view! { <Alert kind=AlertKind::Danger message=err.to_string() /> },
     });
     let sold_out = stock <= 0;
     let quantity = if with_quantity && !sold_out {
@@ -38,37 +44,28 @@ pub fn AddToCartForm(
     } else {
         Either::Right(view! { <input type="hidden" name="quantity" value="1" /> })
     };
-    let result = move || {
-        if in_grid && !used.get() {
-            return None;
-        }
-        action.value().get().map(|outcome| match outcome {
-            Ok(_) => view! { <Alert kind=AlertKind::Success message="Added to your cart." /> },
-            Err(err) => view! { <Alert kind=AlertKind::Danger message=err.to_string() /> },
-        })
-    };
     view! {
-        <div on:submit=move |_| used.set(true)>
-            <PostForm action>
+        <InPlace>
+            <form method="post" action=AddToCart::url() class="group">
                 <div class="flex flex-col gap-3">
-                    <input type="hidden" name="slug" value=slug />
+                    <input type="hidden" name="slug" value=slug.clone() />
                     {quantity}
-                    <button
-                        type="submit"
-                        class="btn-primary w-full sm:w-auto"
-                        disabled=move || sold_out || pending.get()
-                        aria-busy=move || pending.get().to_string()
-                    >
-                        <PendingIcon pending>
+                    <button type="submit" class="btn-primary w-full sm:w-auto" disabled=sold_out>
+                        <PendingIcon>
                             <ShoppingCart size=20 />
                         </PendingIcon>
                         {if sold_out { "Sold out" } else { "Add to cart" }}
                     </button>
                 </div>
-            </PostForm>
-        </div>
-        <div aria-live="polite" class="min-h-5" data-testid="add-to-cart-result">
-            {result}
-        </div>
+            </form>
+            <div
+                aria-live="polite"
+                class="min-h-5"
+                data-testid="add-to-cart-result"
+                data-live=format!("added-{slug}")
+            >
+                {result}
+            </div>
+        </InPlace>
     }
 }

@@ -30,36 +30,38 @@ pub fn Header(shopper: Resource<Result<ShopperView, crate::error::AppError>>) ->
     }
 }
 
-/// The cart icon and its badge. An island: once hydrated it follows the count
-/// that the page's Add to cart forms and cart editor report.
-#[island]
+/// The cart icon and its badge. A form that changes the cart and answers in
+/// place brings the store's new badge with it (`data-live`).
+#[component]
 fn CartLink(count: u32) -> impl IntoView {
-    let count = move || crate::live::cart_count().unwrap_or(count);
-    let label = move || match count() {
+    let label = match count {
         0 => "Cart, empty".to_owned(),
         1 => "Cart, 1 item".to_owned(),
         n => format!("Cart, {n} items"),
     };
+    let badge = (count > 0).then(|| {
+        view! {
+            <span
+                aria-hidden="true"
+                data-testid="cart-count"
+                class="absolute -right-0.5 -top-0.5 flex h-5 min-w-5 items-center justify-center rounded-full bg-brand px-1 text-xs font-semibold tabular-nums text-brand-ink"
+            >
+                {count.min(99)}
+            </span>
+        }
+    });
     view! {
-        <a href="/cart" class="btn-ghost relative w-11 px-0" aria-label=label data-testid="cart-link">
+        <a
+            href="/cart"
+            class="btn-ghost relative w-11 px-0"
+            aria-label=label
+            data-testid="cart-link"
+            data-live="cart-link"
+        >
             <span aria-hidden="true">
                 <ShoppingCart size=20 />
             </span>
-            {move || {
-                let count = count();
-                (count > 0)
-                    .then(|| {
-                        view! {
-                            <span
-                                aria-hidden="true"
-                                data-testid="cart-count"
-                                class="absolute -right-0.5 -top-0.5 flex h-5 min-w-5 items-center justify-center rounded-full bg-brand px-1 text-xs font-semibold tabular-nums text-brand-ink"
-                            >
-                                {count.min(99)}
-                            </span>
-                        }
-                    })
-            }}
+            {badge}
         </a>
     }
 }

@@ -1,31 +1,17 @@
-use leptos::either::Either;
 use leptos::prelude::*;
 use lucide_leptos::LoaderCircle;
 
 /// A button's leading icon, which becomes a spinning LoaderCircle while the
-/// button's action is pending. The label beside it stays, so the width holds.
+/// button's form waits for its answer (the form is a `group` and carries
+/// `aria-busy`). The label beside it stays, so the width holds.
 #[component]
-pub fn PendingIcon<C>(
-    #[prop(into)] pending: Signal<bool>,
-    children: TypedChildrenFn<C>,
-) -> impl IntoView
-where
-    C: IntoView + 'static,
-{
-    let icon = children.into_inner();
+pub fn PendingIcon(children: Children) -> impl IntoView {
     view! {
-        <span aria-hidden="true" class="inline-flex">
-            {move || {
-                if pending.get() {
-                    Either::Left(view! {
-                        <span class="inline-flex animate-spin">
-                            <LoaderCircle size=20 />
-                        </span>
-                    })
-                } else {
-                    Either::Right(icon())
-                }
-            }}
+        <span aria-hidden="true" class="inline-flex group-aria-busy:hidden">
+            {children()}
+        </span>
+        <span aria-hidden="true" class="hidden animate-spin group-aria-busy:inline-flex">
+            <LoaderCircle size=20 />
         </span>
     }
 }

@@ -2,12 +2,8 @@ use leptos::prelude::*;
 
 use crate::types::Money;
 
-/// An amount, formatted by [`Money`]'s one formatter, in tabular figures. It
-/// follows `money` when that changes (a cart line's total after a change).
+/// An amount, formatted by [`Money`]'s one formatter, in tabular figures.
 #[component]
-pub fn Price(
-    #[prop(into)] money: Signal<Money>,
-    #[prop(optional, into)] class: String,
-) -> impl IntoView {
-    view! { <span class=format!("tabular-nums {class}")>{move || money.get().to_string()}</span> }
+pub fn Price(money: Money, #[prop(optional, into)] class: String) -> impl IntoView {
+    view! { <span class=format!("tabular-nums {class}")>{money.to_string()}</span> }
 }

@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use lucide_leptos::{Minus, Plus};
 
 /// Minus, the number, Plus. The number is a real input, so the form works before
-/// hydration and from the keyboard; the buttons only step it once hydrated.
+/// hydration and from the keyboard; Minus and Plus step it once the form is
+/// hydrated ([`InPlace`](crate::components::InPlace) reads `data-step` and
+/// `data-max`).
 ///
 /// The input carries no `min`/`max`/`required`: values outside `1..=max` are not
 /// clamped or blocked by the browser's own bubble, but refused by the server with
@@ -14,15 +16,6 @@ pub fn QuantityStepper(
     max: i32,
     #[prop(default = 1)] initial: i32,
 ) -> impl IntoView {
-    let value = RwSignal::new(initial.to_string());
-    let current = move || value.with(|v| v.trim().parse::<i32>().ok());
-    let step = move |delta: i32| {
-        let next = current()
-            .unwrap_or(initial)
-            .saturating_add(delta)
-            .clamp(1, max.max(1));
-        value.set(next.to_string());
-    };
     let id = format!("{name}-input");
     view! {
         <div class="flex flex-col gap-1">
@@ -35,8 +28,8 @@ pub fn QuantityStepper(
                     class="btn-ghost w-11 px-0"
                     aria-label="Decrease quantity"
                     data-testid="quantity-decrease"
-                    disabled=move || current().is_some_and(|q| q <= 1)
-                    on:click=move |_| step(-1)
+                    data-step="-1"
+                    disabled={initial <= 1}
                 >
                     <span aria-hidden="true">
                         <Minus size=20 />
@@ -47,17 +40,17 @@ pub fn QuantityStepper(
                     name=name
                     type="number"
                     inputmode="numeric"
+                    value=initial.to_string()
+                    data-max=max.to_string()
                     class="h-11 w-14 min-w-[2ch] bg-transparent text-center tabular-nums text-ink [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none [&::-webkit-outer-spin-button]:appearance-none"
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
                 />
                 <button
                     type="button"
                     class="btn-ghost w-11 px-0"
                     aria-label="Increase quantity"
                     data-testid="quantity-increase"
-                    disabled=move || current().is_some_and(|q| q >= max)
-                    on:click=move |_| step(1)
+                    data-step="1"
+                    disabled={initial >= max}
                 >
                     <span aria-hidden="true">
                         <Plus size=20 />

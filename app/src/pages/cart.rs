@@ -1,8 +1,9 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use lucide_leptos::ShoppingCart;
 
-use crate::components::{Alert, AlertKind, CartLineRow, CartSummary};
+use crate::components::{Alert, AlertKind, CartLineRow, CartSummary, InPlace};
 use crate::pages::ErrorPanel;
 use crate::server_fns::cart::{get_cart, RemoveCartLine, UpdateCartLine};
 use crate::types::CartView;
@@ -61,41 +62,32 @@ fn CartNotices(notice: Option<String>, payment_error: Option<String>) -> impl In
 }
 
 /// Everything the shopper can change about their cart, and what it adds up to.
-/// An island: hydrated, a change answers in place with the store's new figures,
-/// and the header's badge follows. The lines are rendered once; each then
-/// follows its own figures in the latest answer.
-#[island]
+/// Rendered by the server; hydrated, a change answers in place ([`InPlace`]):
+/// the lines, the summary and the header's badge take the store's new figures.
+#[component]
 fn CartContents(cart: CartView) -> impl IntoView {
-    crate::live::provide_posted_form_error();
-    let update = ServerAction::<UpdateCartLine>::new();
-    let remove = ServerAction::<RemoveCartLine>::new();
-    let lines = cart.lines.clone();
-    let current = RwSignal::new(cart);
-    for answer in [update.value(), remove.value()] {
-        Effect::new(move |_| {
-            if let Some(Ok(cart)) = answer.get() {
-                crate::live::set_cart_count(cart.item_count);
-                current.set(cart);
-            }
-        });
-    }
-    let current: Signal<CartView> = current.into();
-    let empty = move || current.with(|cart| cart.lines.is_empty());
-    let lines = lines
-        .into_iter()
-        .map(|line| view! { <CartLineRow line cart=current update remove /> })
-        .collect_view();
+    let contents = if cart.lines.is_empty() {
+        Either::Left(view! { <EmptyCart /> })
+    } else {
+        Either::Right(view! {
+            <ul class="flex flex-col gap-4" aria-label="Items in your cart">
+                {cart
+                    .lines
+                    .iter()
+                    .cloned()
+                    .map(|line| view! { <CartLineRow line /> })
+                    .collect_view()}
+            </ul>
+        })
+    };
     view! {
-        <LineActionError update remove />
-        <div class="grid grid-cols-1 gap-6 lg:grid-cols-3 lg:items-start lg:gap-8">
-            <div class="lg:col-span-2">
-                <ul class="flex flex-col gap-4" aria-label="Items in your cart" hidden=empty>
-                    {lines}
-                </ul>
-                {move || empty().then(|| view! { <EmptyCart /> })}
+        <InPlace>
+            <LineActionError />
+            <div class="grid grid-cols-1 gap-6 lg:grid-cols-3 lg:items-start lg:gap-8" data-live="cart">
+                <div class="lg:col-span-2">{contents}</div>
+                <CartSummary cart />
             </div>
-            <CartSummary cart=current />
-        </div>
+        </InPlace>
     }
 }
 
@@ -116,20 +108,21 @@ fn EmptyCart() -> impl IntoView {
 
 /// The outcome of the last change to a line that failed, shown above the lines.
 #[component]
-fn LineActionError(
-    update: ServerAction<UpdateCartLine>,
-    remove: ServerAction<RemoveCartLine>,
-) -> impl IntoView {
-    let message = move || {
-        let update = update.value().get().and_then(Result::err);
-        let remove = remove.value().get().and_then(Result::err);
-        update.or(remove).map(|err| {
-            view! {
-                <div class="mb-6">
-                    <Alert kind=AlertKind::Danger message=err.to_string() />
-                </div>
-            }
-        })
-    };
-    view! { <div aria-live="polite" data-testid="cart-error">{message}</div> }
+fn LineActionError() -> impl IntoView {
+    let update = ServerAction::<UpdateCartLine>::new();
+    let remove = ServerAction::<RemoveCartLine>::new();
+    let update = update.value().get_untracked().and_then(Result::err);
+    let remove = remove.value().get_untracked().and_then(Result::err);
+    let message = update.or(remove).map(|err| {
+        view! {
+            <div class="mb-6">
+                <Alert kind=AlertKind::Danger message=err.to_string() />
+            </div>
+        }
+    });
+    view! {
+        <div aria-live="polite" data-testid="cart-error" data-live="cart-error">
+            {message}
+        </div>
+    }
 }

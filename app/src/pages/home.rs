@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::actions::StoreActions;
 use crate::components::{Alert, AlertKind, ProductTile};
@@ -10,22 +11,22 @@ use crate::server_fns::catalog::list_products;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let products = Resource::new(|| (), |_| list_products());
-    // A form posted before hydration comes back as a fresh page that knows the
-    // outcome but not the tile: report it once, above the grid. (Hydrated, each
-    // tile reports its own.)
+    // A refusal that names no product's form (see `AddToCartForm`): report it
+    // once, above the grid. Each tile reports its own.
     let add = StoreActions::from_context().add;
-    let page_result = move || {
-        add.value()
-            .get()
-            .and_then(|outcome| outcome.err())
-            .map(|err| {
-                view! {
-                    <div class="mb-6" data-testid="page-result">
-                        <Alert kind=AlertKind::Danger message=err.to_string() />
-                    </div>
-                }
-            })
-    };
+    let named = use_query_map().read_untracked().get("item").is_some();
+    let page_result = add
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .filter(|_| !named)
+        .map(|err| {
+            view! {
+                <div class="mb-6" data-testid="page-result">
+                    <Alert kind=AlertKind::Danger message=err.to_string() />
+                </div>
+            }
+        });
     view! {
         <Title text="Shop" />
         <section class="page">
@@ -33,7 +34,7 @@ pub fn HomePage() -> impl IntoView {
                 <h1 class="page-title">"Everyday goods, made well"</h1>
                 <p class="text-muted">"Kitchen and home pieces that last, shipped from our small workshop."</p>
             </div>
-            {page_result}
+            <div data-live="page-result">{page_result}</div>
             <Suspense fallback=|| view! { <p class="caption">"Loading the catalog…"</p> }>
                 {move || Suspend::new(async move {
                     match products.await {

@@ -14,7 +14,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 /// Creates an account and signs in, bringing the guest cart along.
-#[server(endpoint = "sign_up", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "sign_up")]
 pub async fn sign_up(
     email: String,
     password: String,
@@ -31,7 +31,7 @@ pub async fn sign_up(
 }
 
 /// Signs in, bringing the guest cart along.
-#[server(endpoint = "sign_in", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "sign_in")]
 pub async fn sign_in(
     email: String,
     password: String,
@@ -48,7 +48,7 @@ pub async fn sign_in(
 }
 
 /// Signs out; the account's cart stays with the account.
-#[server(endpoint = "sign_out", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::{app_state, shopper};
     let state = app_state()?;

@@ -4,17 +4,28 @@ use crate::error::AppError;
 use crate::types::{CartView, ShopperView};
 
 /// Adds a product to the shopper's cart, starting a guest session if they have
-/// none; answers with the cart's new item count, for the header's badge.
+/// none; answers with the cart's new item count, for the header's badge. A form
+/// posted by a browser goes back to its page with the product named, so the
+/// page tells the outcome under that product's form.
 ///
 /// The quantity arrives as the text the shopper typed, so that a word or an empty
 /// field is answered with the allowed range rather than a decoding error.
-#[server(endpoint = "add_to_cart", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "add_to_cart")]
 pub async fn add_to_cart(slug: String, quantity: String) -> Result<u32, AppError> {
+    use crate::ssr::shopper;
+    use leptos::server_fn::ServerFn;
+    let outcome = add(&slug, &quantity).await;
+    shopper::return_to_form(AddToCart::PATH, &slug, &outcome);
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn add(slug: &str, quantity: &str) -> Result<u32, AppError> {
     use crate::ssr::services::cart::{self, Addition, Owner};
     use crate::ssr::{app_state, sessions, shopper};
     let state = app_state()?;
     // Checked first: a refused add must not start a session.
-    let wanted = Addition::check(&state.db, &slug, &quantity).await?;
+    let wanted = Addition::check(&state.db, slug, quantity).await?;
     let session = shopper::current_or_new(&state).await?;
     let owner = Owner::of(&session);
     cart::add_checked(&state.db, &owner, wanted, sessions::now()).await?;
@@ -23,7 +34,7 @@ pub async fn add_to_cart(slug: String, quantity: String) -> Result<u32, AppError
 
 /// Sets a cart line's quantity: the typed `quantity`, moved by `step` (`-1`, `1`)
 /// when the shopper pressed Minus or Plus. Answers with the cart as it now is.
-#[server(endpoint = "update_cart_line", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "update_cart_line")]
 pub async fn update_cart_line(
     line_id: String,
     quantity: String,
@@ -49,7 +60,7 @@ pub async fn update_cart_line(
 }
 
 /// Takes a line out of the shopper's cart. Answers with the cart as it now is.
-#[server(endpoint = "remove_cart_line", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "remove_cart_line")]
 pub async fn remove_cart_line(line_id: String) -> Result<CartView, AppError> {
     use crate::ssr::services::cart::{self, LINE_NOT_FOUND};
     use crate::ssr::{app_state, sessions, shopper};
@@ -63,7 +74,7 @@ pub async fn remove_cart_line(line_id: String) -> Result<CartView, AppError> {
 }
 
 /// The shopper's cart, priced from the catalog now.
-#[server(endpoint = "get_cart", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "get_cart")]
 pub async fn get_cart() -> Result<CartView, AppError> {
     use crate::ssr::services::cart;
     use crate::ssr::{app_state, shopper};
@@ -73,7 +84,7 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 }
 
 /// Who the shopper is and how full their cart is, for the header.
-#[server(endpoint = "get_shopper", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "get_shopper")]
 pub async fn get_shopper() -> Result<ShopperView, AppError> {
     use crate::ssr::services::{accounts, cart};
     use crate::ssr::{app_state, shopper};

@@ -5,9 +5,9 @@ use crate::types::CheckoutResult;
 
 /// Sends the shopper to pay for their cart: checks the cart is theirs and can be
 /// bought as it stands, freezes it at today's prices with its stock reserved,
-/// and answers with the Stripe page's address. A browser without JavaScript gets
-/// a redirect there; the hydrated button goes there itself.
-#[server(endpoint = "create_stripe_checkout_session", output = crate::server_fns::encoding::Answer)]
+/// and answers with the Stripe page's address. The cart's Checkout form, a
+/// browser's post, gets a redirect there.
+#[server(endpoint = "create_stripe_checkout_session")]
 pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, AppError> {
     use crate::ssr::entities::user;
     use crate::ssr::services::{cart, checkout};
@@ -52,7 +52,7 @@ pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, A
 /// Asks Stripe (nothing from the browser is trusted), and if it is paid makes
 /// the order through the same fulfilment as the webhook. Only the shopper who
 /// started that checkout gets an answer; anyone else gets a 404.
-#[server(endpoint = "create_order", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "create_order")]
 pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError> {
     use crate::ssr::services::orders::{self, Fulfilment, SessionFacts};
     use crate::ssr::{app_state, sessions, shopper};

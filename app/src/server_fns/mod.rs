@@ -7,6 +7,4 @@ pub mod account;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
-pub mod encoding;
-mod form_args;
 pub mod orders;

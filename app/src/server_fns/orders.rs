@@ -5,7 +5,7 @@ use crate::types::OrderView;
 
 /// One order, by its number, for its owner (the account, or the guest browser
 /// that paid). Anyone else gets the same 404 as for an order that does not exist.
-#[server(endpoint = "get_order", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "get_order")]
 pub async fn get_order(number: String) -> Result<OrderView, AppError> {
     use crate::ssr::services::orders;
     use crate::ssr::{app_state, shopper};
@@ -15,7 +15,7 @@ pub async fn get_order(number: String) -> Result<OrderView, AppError> {
 }
 
 /// The signed-in shopper's orders, newest first.
-#[server(endpoint = "list_orders", output = crate::server_fns::encoding::Answer)]
+#[server(endpoint = "list_orders")]
 pub async fn list_orders() -> Result<Vec<OrderView>, AppError> {
     use crate::ssr::services::orders;
     use crate::ssr::{app_state, shopper};

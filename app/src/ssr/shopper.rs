@@ -55,6 +55,41 @@ pub fn wants_html() -> bool {
     })
 }
 
+/// Sends a browser's plain form post (see [`wants_html`]) back to the page it
+/// came from, naming the `item` the form was about and carrying the store's
+/// refusal the way Leptos' form redirects do, so that the page reports the
+/// outcome beside that item's own form. Without a usable `Referer`, or for an
+/// item no form would send (too long to be a slug), the usual redirect stands.
+pub fn return_to_form<T>(server_fn_path: &str, item: &str, outcome: &Result<T, AppError>) {
+    if !wants_html() || item.len() > 100 {
+        return;
+    }
+    let Some(mut back) = request_parts()
+        .and_then(|parts| parts.headers.get(http::header::REFERER).cloned())
+        .and_then(|referer| url::Url::parse(referer.to_str().ok()?).ok())
+    else {
+        return;
+    };
+    let kept: Vec<(String, String)> = back
+        .query_pairs()
+        .filter(|(key, _)| !matches!(key.as_ref(), "item" | "__path" | "__err"))
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    back.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair("item", item);
+    if let Err(refusal) = outcome {
+        match leptos::server_fn::error::ServerFnUrlError::new(server_fn_path, refusal.clone())
+            .to_url(back.as_str())
+        {
+            Ok(with_refusal) => back = with_refusal,
+            Err(_) => return,
+        }
+    }
+    leptos_axum::redirect(back.as_str());
+}
+
 /// The address the request came from, for throttling sign-in attempts.
 pub fn client_address() -> String {
     request_parts()
