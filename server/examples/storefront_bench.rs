@@ -309,6 +309,37 @@ async fn start_server(config: &Config, database_url: &str, name: &str) -> Server
     );
 }
 
+/// The warnings and errors in a server's log from byte `from` on, counted by
+/// message: what a run's failed requests ran into.
+fn logged_problems(log: &Path, from: usize) -> String {
+    let text = std::fs::read(log).unwrap_or_default();
+    let text = String::from_utf8_lossy(text.get(from..).unwrap_or_default());
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for line in text
+        .lines()
+        .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+    {
+        // Drop the timestamp and span fields; keep the level, target and message.
+        let message = line
+            .split_once(" WARN ")
+            .or_else(|| line.split_once(" ERROR "))
+            .map_or(line, |(_, rest)| rest);
+        let message: String = message.chars().take(240).collect();
+        *counts.entry(message).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return "no warnings or errors".to_owned();
+    }
+    let mut counts: Vec<_> = counts.into_iter().collect();
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    counts
+        .iter()
+        .take(3)
+        .map(|(message, n)| format!("{n} x `{message}`"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Resident memory of a process in MiB: now (`VmRSS`) and its peak (`VmHWM`).
 fn memory(pid: u32) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -747,6 +778,8 @@ async fn bench_backend(
         "/api/create_stripe_checkout_session".to_owned(),
         config.threads.to_string(),
     ];
+    let log = server._dir.join("server.log");
+    let logged_before = std::fs::read(&log).map_or(0, |text| text.len());
     let sessions = wrk(
         config,
         &format!("{base}/"),
@@ -770,6 +803,12 @@ async fn bench_backend(
         carts.len(),
         sessions.requests
     ));
+    if sessions.non_2xx > 0 || sessions.errors > 0 {
+        notes.push(format!(
+            "{name}: the server's log during the checkout run: {}",
+            logged_problems(&log, logged_before)
+        ));
+    }
 
     // Webhooks: new paid sessions, then the same events again.
     println!("== {name}: POST /api/stripe, new checkout.session.completed events");
