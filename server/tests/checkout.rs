@@ -445,6 +445,54 @@ async fn a_double_click_reuses_the_open_session_and_a_changed_cart_replaces_it()
 }
 
 #[tokio::test]
+async fn a_shopper_who_leaves_while_stripe_answers_finds_the_session_on_the_next_click() {
+    let app = spawn_app().await;
+    add(&app, "stoneware-mug", "1").await;
+    let id = cart_id(&app).await;
+
+    // Stripe is slow to answer; the shopper's connection drops meanwhile.
+    let stripe = app.stripe.clone().expect("tests pay through the stand-in");
+    let held = stripe.lock().await;
+    let gone = app
+        .client
+        .post(app.url("/api/create_stripe_checkout_session"))
+        .header("accept", "application/json")
+        .form(&[("cart_id", id.as_str())])
+        .timeout(Duration::from_millis(500))
+        .send()
+        .await;
+    assert!(gone.is_err(), "the shopper left before the answer");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    drop(held);
+
+    // The store finishes what it started: no checkout is left half-made...
+    eventually(
+        &app,
+        "SELECT COUNT(*) FROM checkouts WHERE status = 'open' AND stripe_session_id IS NOT NULL",
+        1,
+    )
+    .await;
+    // ...so the next click is answered at once with that session.
+    let started = std::time::Instant::now();
+    let url = checkout_url(&app).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the next click waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        number(&app, "SELECT COUNT(*) FROM checkouts").await,
+        1,
+        "one checkout, reused"
+    );
+    assert_eq!(
+        stripe_session(&app, &session_id_of(&url)).await["status"],
+        "open"
+    );
+    assert_eq!(stock(&app, "stoneware-mug").await, 39, "reserved once");
+}
+
+#[tokio::test]
 async fn the_last_units_checked_out_by_two_shoppers_at_once_are_reserved_once() {
     let app = spawn_app().await;
     let other = app.other_shopper();

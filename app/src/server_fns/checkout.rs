@@ -13,6 +13,7 @@ pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, A
     use crate::ssr::services::{cart, checkout};
     use crate::ssr::{app_state, sessions, shopper};
     use sea_orm::EntityTrait;
+    use tracing::Instrument;
 
     let state = app_state()?;
     let current = shopper::current(&state).await?;
@@ -30,18 +31,30 @@ pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, A
             .map(|user| user.email),
         None => None,
     };
-    let url = checkout::start(
-        &state.db,
-        &state.payments,
-        &state.public_base_url,
-        checkout::Payer {
-            owner: &owner,
-            email: email.as_deref(),
-        },
-        requested,
-        sessions::now(),
-    )
-    .await?;
+    // Run to the end even if the shopper's connection drops meanwhile. Cut off
+    // between reserving the stock and recording Stripe's session, the checkout
+    // would be left half-made, and the next click would wait for it and be
+    // refused until it went stale.
+    let (db, payments, base_url) = (
+        state.db.clone(),
+        state.payments.clone(),
+        state.public_base_url.clone(),
+    );
+    let now = sessions::now();
+    let started = tokio::spawn(
+        async move {
+            let payer = checkout::Payer {
+                owner: &owner,
+                email: email.as_deref(),
+            };
+            checkout::start(&db, &payments, &base_url, payer, requested, now).await
+        }
+        .in_current_span(),
+    );
+    let url = started.await.map_err(|err| {
+        tracing::error!(error = %err, "the checkout could not be prepared");
+        AppError::Internal
+    })??;
     if shopper::wants_html() {
         leptos_axum::redirect(&url);
     }

@@ -169,7 +169,9 @@ impl LocalStripe {
         self.inner.wake.notify_one();
     }
 
-    pub(crate) async fn lock(&self) -> Writing<'_> {
+    /// Holds every change the stand-in makes until the guard drops: its calls
+    /// wait meanwhile, as a slow Stripe's would (tests use it to stall Stripe).
+    pub async fn lock(&self) -> Writing<'_> {
         self.inner.writer.lock().await
     }
 
