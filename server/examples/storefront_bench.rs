@@ -992,8 +992,12 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {memory:.0} GiB, {kernel}; {postgres}; {wrk}; the load generator shares the machine")
 }
 
+fn bench_database_name() -> String {
+    format!("shopfront_bench_{}", std::process::id())
+}
+
 async fn fresh_postgres(admin: &str) -> String {
-    let name = format!("shopfront_bench_{}", std::process::id());
+    let name = bench_database_name();
     let db = Database::connect(admin)
         .await
         .expect("BENCH_DATABASE_URL connects");
@@ -1045,6 +1049,16 @@ async fn main() {
     if let Some(admin) = &config.postgres {
         let url = fresh_postgres(admin).await;
         backends.push(bench_backend(&config, "PostgreSQL", &url, &ceiling).await);
+        // Each run's database is a few hundred MB; leave the cluster as it was.
+        let db = Database::connect(admin.as_str()).await.unwrap();
+        execute(
+            &db,
+            &format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                bench_database_name()
+            ),
+        )
+        .await;
     } else {
         println!("BENCH_DATABASE_URL is unset: the PostgreSQL rows are skipped");
     }
