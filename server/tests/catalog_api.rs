@@ -129,12 +129,7 @@ async fn a_form_posted_without_javascript_returns_to_its_page_with_the_message()
             "/products/stoneware-mug",
         )
         .await;
-    assert!(
-        response.status().is_redirection(),
-        "got {}",
-        response.status()
-    );
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let location = redirected_to(&response);
     assert!(
         location.starts_with(&app.url("/products/stoneware-mug?")),
         "{location}"
@@ -159,22 +154,9 @@ async fn a_form_posted_from_the_grid_comes_back_with_the_outcome_under_its_own_p
             "/?item=beeswax-candle",
         )
         .await;
-    assert!(
-        response.status().is_redirection(),
-        "got {}",
-        response.status()
-    );
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let location = redirected_to(&response);
     assert_eq!(location, app.url("/?item=stoneware-mug"));
-    let html = app
-        .client
-        .get(&location)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_at(&app, &location).await;
     assert_eq!(html.matches("Added to your cart.").count(), 1, "{html}");
     let tile = tile_of(&html, "stoneware-mug");
     assert!(tile.contains("Added to your cart."), "{tile}");
@@ -187,21 +169,35 @@ async fn a_form_posted_from_the_grid_comes_back_with_the_outcome_under_its_own_p
             "/",
         )
         .await;
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let location = redirected_to(&response);
     assert!(location.contains("item=brass-bottle-opener"), "{location}");
-    let html = app
-        .client
-        .get(&location)
+    let html = page_at(&app, &location).await;
+    assert!(!html.contains("Added to your cart."), "{html}");
+    assert!(!html.contains(r#"data-testid="page-result""#), "{html}");
+    let tile = tile_of(&html, "brass-bottle-opener");
+    assert!(tile.contains("Brass Bottle Opener is sold out."), "{tile}");
+}
+
+/// Where a form post was sent back to (it must be a redirect).
+fn redirected_to(response: &reqwest::Response) -> String {
+    assert!(
+        response.status().is_redirection(),
+        "got {}",
+        response.status()
+    );
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The page at `location`, as the browser following the redirect gets it.
+async fn page_at(app: &common::TestApp, location: &str) -> String {
+    app.client
+        .get(location)
         .send()
         .await
         .unwrap()
         .text()
         .await
-        .unwrap();
-    assert!(!html.contains("Added to your cart."), "{html}");
-    assert!(!html.contains(r#"data-testid="page-result""#), "{html}");
-    let tile = tile_of(&html, "brass-bottle-opener");
-    assert!(tile.contains("Brass Bottle Opener is sold out."), "{tile}");
+        .unwrap()
 }
 
 /// The HTML of the product grid's tile for `slug`, up to the next tile.

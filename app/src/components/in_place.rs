@@ -41,8 +41,8 @@ mod client {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
         Document, DomParser, Element, Event, FormData, Headers, HtmlElement, HtmlFormElement,
-        HtmlInputElement, MouseEvent, RequestInit, Response, SubmitEvent, SupportedType, Url,
-        UrlSearchParams,
+        HtmlInputElement, MouseEvent, NodeList, RequestInit, Response, SubmitEvent, SupportedType,
+        Url, UrlSearchParams,
     };
 
     const BUSY: &str = "aria-busy";
@@ -131,14 +131,7 @@ mod client {
             .active_element()
             .map(|element| element.id())
             .filter(|id| !id.is_empty());
-        let parts = here.query_selector_all("[data-live]")?;
-        for index in 0..parts.length() {
-            let Some(part) = parts
-                .item(index)
-                .and_then(|node| node.dyn_into::<Element>().ok())
-            else {
-                continue;
-            };
+        for part in elements(&here.query_selector_all("[data-live]")?) {
             let Some(name) = part.get_attribute("data-live") else {
                 continue;
             };
@@ -211,6 +204,11 @@ mod client {
             .max(1)
     }
 
+    /// The elements of a query's answer.
+    fn elements(list: &NodeList) -> impl Iterator<Item = Element> + '_ {
+        (0..list.length()).filter_map(|index| list.item(index)?.dyn_into::<Element>().ok())
+    }
+
     /// Minus is off at 1 and Plus at the most the store allows.
     fn mark_ends(input: &HtmlInputElement) {
         let Some(buttons) = input
@@ -221,13 +219,7 @@ mod client {
         };
         let now = input.value().trim().parse::<i32>().ok();
         let max = max_of(input);
-        for index in 0..buttons.length() {
-            let Some(button) = buttons
-                .item(index)
-                .and_then(|node| node.dyn_into::<Element>().ok())
-            else {
-                continue;
-            };
+        for button in elements(&buttons) {
             let down = button.get_attribute("data-step").as_deref() == Some("-1");
             let at_end = now.is_some_and(|now| if down { now <= 1 } else { now >= max });
             let _ = button.toggle_attribute_with_force("disabled", at_end);
@@ -242,13 +234,8 @@ mod client {
             // The listener lives as long as the page.
             leptos::prelude::window_event_listener(leptos::ev::pageshow, |_| {
                 if let Ok(forms) = document().query_selector_all("form[aria-busy]") {
-                    for index in 0..forms.length() {
-                        if let Some(form) = forms
-                            .item(index)
-                            .and_then(|node| node.dyn_into::<Element>().ok())
-                        {
-                            let _ = form.remove_attribute(BUSY);
-                        }
+                    for form in elements(&forms) {
+                        let _ = form.remove_attribute(BUSY);
                     }
                 }
             });
