@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::actions::StoreActions;
-use crate::components::{Alert, AlertKind, ProductTile};
+use crate::components::{Alert, AlertKind, InPlace, ProductTile};
 use crate::pages::ErrorPanel;
 use crate::server_fns::catalog::list_products;
 
@@ -40,21 +40,23 @@ pub fn HomePage() -> impl IntoView {
                     match products.await {
                         Ok(list) => {
                             view! {
-                                <ul
-                                    class="grid grid-cols-1 gap-6 sm:grid-cols-2 lg:grid-cols-3"
-                                    data-testid="product-grid"
-                                >
-                                    {list
-                                        .into_iter()
-                                        .map(|product| {
-                                            view! {
-                                                <li>
-                                                    <ProductTile product />
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
+                                <InPlace>
+                                    <ul
+                                        class="grid grid-cols-1 gap-6 sm:grid-cols-2 lg:grid-cols-3"
+                                        data-testid="product-grid"
+                                    >
+                                        {list
+                                            .into_iter()
+                                            .map(|product| {
+                                                view! {
+                                                    <li>
+                                                        <ProductTile product />
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </InPlace>
                             }
                                 .into_any()
                         }

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 use lucide_leptos::ArrowLeft;
 
 use crate::components::product_tile::StockNote;
-use crate::components::{AddToCartForm, Price};
+use crate::components::{AddToCartForm, InPlace, Price};
 use crate::error::AppError;
 use crate::pages::{ErrorPanel, NotFound};
 use crate::server_fns::catalog::get_product;
@@ -55,12 +55,14 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <p class="text-base leading-relaxed text-ink">{product.description}</p>
                     <StockNote stock=product.stock />
                     <div class="card">
-                        <AddToCartForm
-                            slug=product.slug
-                            stock=product.stock
-                            with_quantity=true
-                            in_grid=false
-                        />
+                        <InPlace>
+                            <AddToCartForm
+                                slug=product.slug
+                                stock=product.stock
+                                with_quantity=true
+                                in_grid=false
+                            />
+                        </InPlace>
                     </div>
                 </div>
             </div>
