@@ -6,6 +6,7 @@ use lucide_leptos::ShoppingCart;
 
 use crate::actions::StoreActions;
 use crate::components::{Alert, AlertKind, PendingIcon, QuantityStepper};
+use crate::icon;
 use crate::server_fns::cart::AddToCart;
 use crate::types::MAX_LINE_QUANTITY;
 
@@ -59,7 +60,7 @@ pub fn AddToCartForm(
                 {quantity}
                 <button type="submit" class="btn-primary w-full sm:w-auto" disabled=sold_out>
                     <PendingIcon>
-                        <ShoppingCart size=20 />
+                        {icon!(ShoppingCart, 20)}
                     </PendingIcon>
                     {if sold_out { "Sold out" } else { "Add to cart" }}
                 </button>

@@ -1,6 +1,7 @@
-use leptos::either::Either;
 use leptos::prelude::*;
 use lucide_leptos::{CircleAlert, CircleCheck};
+
+use crate::icon;
 
 /// Whether an [`Alert`] reports a problem or a success.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,8 +21,8 @@ pub fn Alert(kind: AlertKind, #[prop(into)] message: String) -> impl IntoView {
         <p role=role class=format!("flex items-start gap-2 text-sm {tone}")>
             <span aria-hidden="true" class="mt-0.5 shrink-0">
                 {match kind {
-                    AlertKind::Danger => Either::Left(view! { <CircleAlert size=16 /> }),
-                    AlertKind::Success => Either::Right(view! { <CircleCheck size=16 /> }),
+                    AlertKind::Danger => icon!(CircleAlert, 16),
+                    AlertKind::Success => icon!(CircleCheck, 16),
                 }}
             </span>
             <span>{message}</span>

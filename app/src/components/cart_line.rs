@@ -3,6 +3,7 @@ use leptos::server_fn::ServerFn;
 use lucide_leptos::{Minus, Plus, Trash};
 
 use crate::components::Price;
+use crate::icon;
 use crate::server_fns::cart::{RemoveCartLine, UpdateCartLine};
 use crate::types::CartLineView;
 
@@ -80,7 +81,7 @@ pub fn CartLineRow(line: CartLineView) -> impl IntoView {
                                 disabled={line.quantity <= 1}
                             >
                                 <span aria-hidden="true">
-                                    <Minus size=20 />
+                                    {icon!(Minus, 20)}
                                 </span>
                             </button>
                             <input
@@ -101,7 +102,7 @@ pub fn CartLineRow(line: CartLineView) -> impl IntoView {
                                 disabled={line.quantity >= line.max_quantity}
                             >
                                 <span aria-hidden="true">
-                                    <Plus size=20 />
+                                    {icon!(Plus, 20)}
                                 </span>
                             </button>
                         </div>
@@ -110,7 +111,7 @@ pub fn CartLineRow(line: CartLineView) -> impl IntoView {
                         <input type="hidden" name="line_id" value=id />
                         <button type="submit" class="btn-danger-ghost px-3" aria-label=remove_label>
                             <span aria-hidden="true">
-                                <Trash size=20 />
+                                {icon!(Trash, 20)}
                             </span>
                             <span class="text-sm">"Remove"</span>
                         </button>

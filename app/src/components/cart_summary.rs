@@ -3,6 +3,7 @@ use leptos::server_fn::ServerFn;
 use lucide_leptos::Lock;
 
 use crate::components::{Alert, AlertKind, PendingIcon, Price};
+use crate::icon;
 use crate::server_fns::checkout::CreateStripeCheckoutSession;
 use crate::types::CartView;
 
@@ -56,7 +57,7 @@ pub fn CartSummary(cart: CartView) -> impl IntoView {
                     aria-describedby=empty.then_some("checkout-reason")
                 >
                     <PendingIcon>
-                        <Lock size=20 />
+                        {icon!(Lock, 20)}
                     </PendingIcon>
                     "Checkout securely"
                 </button>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use lucide_leptos::{LogIn, LogOut, Package, ShoppingCart, User};
 
 use crate::actions::StoreActions;
+use crate::icon;
 use crate::types::ShopperView;
 
 /// The sticky top bar: store name, account menu, cart with its item count.
@@ -59,7 +60,7 @@ fn CartLink(count: u32) -> impl IntoView {
             data-live="cart-link"
         >
             <span aria-hidden="true">
-                <ShoppingCart size=20 />
+                {icon!(ShoppingCart, 20)}
             </span>
             {badge}
         </a>
@@ -74,7 +75,7 @@ fn AccountMenu(email: Option<String>, actions: StoreActions) -> impl IntoView {
         None => view! {
             <a href="/account/sign-in" class="btn-ghost px-3" data-testid="sign-in-link">
                 <span aria-hidden="true">
-                    <LogIn size=20 />
+                    {icon!(LogIn, 20)}
                 </span>
                 <span class="text-sm">"Sign in"</span>
             </a>
@@ -84,7 +85,7 @@ fn AccountMenu(email: Option<String>, actions: StoreActions) -> impl IntoView {
             <details class="relative" data-testid="account-menu">
                 <summary class="btn-ghost list-none px-3 [&::-webkit-details-marker]:hidden" aria-label="Account">
                     <span aria-hidden="true">
-                        <User size=20 />
+                        {icon!(User, 20)}
                     </span>
                     <span class="hidden max-w-48 truncate text-sm sm:inline">{email.clone()}</span>
                 </summary>
@@ -92,14 +93,14 @@ fn AccountMenu(email: Option<String>, actions: StoreActions) -> impl IntoView {
                     <p class="caption truncate">"Signed in as " <span class="text-ink">{email}</span></p>
                     <a href="/account/orders" class="btn-ghost justify-start">
                         <span aria-hidden="true">
-                            <Package size=20 />
+                            {icon!(Package, 20)}
                         </span>
                         "Your orders"
                     </a>
                     <ActionForm action=actions.sign_out>
                         <button type="submit" class="btn-secondary w-full">
                             <span aria-hidden="true">
-                                <LogOut size=20 />
+                                {icon!(LogOut, 20)}
                             </span>
                             "Sign out"
                         </button>

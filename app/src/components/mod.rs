@@ -5,6 +5,7 @@ mod alert;
 mod cart_line;
 mod cart_summary;
 mod header;
+pub mod icon;
 mod in_place;
 mod order_success;
 mod pending_icon;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use lucide_leptos::{ArrowLeft, CircleCheck, Package};
 
 use crate::components::Price;
+use crate::icon;
 use crate::types::OrderView;
 
 /// The confirmation a shopper sees after paying: the order number, what they
@@ -16,7 +17,7 @@ pub fn OrderSuccess(order: OrderView, signed_in: bool) -> impl IntoView {
         <section class="card mx-auto flex max-w-2xl flex-col gap-6" data-testid="order-success">
             <div class="flex flex-col items-center gap-2 text-center">
                 <span class="text-success" aria-hidden="true">
-                    <CircleCheck size=24 />
+                    {icon!(CircleCheck, 24)}
                 </span>
                 <h1 class="page-title">"Thank you, your order is placed"</h1>
                 <p class="text-muted">
@@ -38,7 +39,7 @@ pub fn OrderSuccess(order: OrderView, signed_in: bool) -> impl IntoView {
             <div class="flex flex-col gap-3 sm:flex-row sm:justify-center">
                 <a href="/" class="btn-primary">
                     <span aria-hidden="true">
-                        <ArrowLeft size=20 />
+                        {icon!(ArrowLeft, 20)}
                     </span>
                     "Continue shopping"
                 </a>
@@ -47,7 +48,7 @@ pub fn OrderSuccess(order: OrderView, signed_in: bool) -> impl IntoView {
                         view! {
                             <a href="/account/orders" class="btn-secondary">
                                 <span aria-hidden="true">
-                                    <Package size=20 />
+                                    {icon!(Package, 20)}
                                 </span>
                                 "View your orders"
                             </a>

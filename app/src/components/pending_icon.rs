@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use lucide_leptos::LoaderCircle;
 
+use crate::icon;
+
 /// A button's leading icon, which becomes a spinning LoaderCircle while the
 /// button's form waits for its answer (the form is a `group` and carries
 /// `aria-busy`). The label beside it stays, so the width holds.
@@ -11,7 +13,7 @@ pub fn PendingIcon(children: Children) -> impl IntoView {
             {children()}
         </span>
         <span aria-hidden="true" class="hidden animate-spin group-aria-busy:inline-flex">
-            <LoaderCircle size=20 />
+            {icon!(LoaderCircle, 20)}
         </span>
     }
 }

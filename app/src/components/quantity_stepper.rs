@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use lucide_leptos::{Minus, Plus};
 
+use crate::icon;
+
 /// Minus, the number, Plus. The number is a real input, so the form works before
 /// hydration and from the keyboard; Minus and Plus step it once the form is
 /// hydrated ([`InPlace`](crate::components::InPlace) reads `data-step` and
@@ -32,7 +34,7 @@ pub fn QuantityStepper(
                     disabled={initial <= 1}
                 >
                     <span aria-hidden="true">
-                        <Minus size=20 />
+                        {icon!(Minus, 20)}
                     </span>
                 </button>
                 <input
@@ -53,7 +55,7 @@ pub fn QuantityStepper(
                     disabled={initial >= max}
                 >
                     <span aria-hidden="true">
-                        <Plus size=20 />
+                        {icon!(Plus, 20)}
                     </span>
                 </button>
             </div>

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use lucide_leptos::LogIn;
 
 use crate::components::{Alert, AlertKind, InPlace, PendingIcon};
+use crate::icon;
 use crate::server_fns::account::{SignIn, SignUp};
 
 /// Which of the two account forms a page shows.
@@ -120,7 +121,7 @@ fn AccountFields(sign_up: bool, next: String) -> impl IntoView {
                     </div>
                     <button type="submit" class="btn-primary w-full">
                         <PendingIcon>
-                            <LogIn size=20 />
+                            {icon!(LogIn, 20)}
                         </PendingIcon>
                         {button}
                     </button>

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use lucide_leptos::ShoppingCart;
 
 use crate::components::{Alert, AlertKind, CartLineRow, CartSummary, InPlace};
+use crate::icon;
 use crate::pages::ErrorPanel;
 use crate::server_fns::cart::{get_cart, RemoveCartLine, UpdateCartLine};
 use crate::types::CartView;
@@ -96,7 +97,7 @@ fn EmptyCart() -> impl IntoView {
     view! {
         <div class="card flex flex-col items-center gap-4 py-12 text-center" data-testid="empty-cart">
             <span aria-hidden="true" class="text-muted">
-                <ShoppingCart size=24 />
+                {icon!(ShoppingCart, 24)}
             </span>
             <p>"Your cart is empty."</p>
             <a href="/" class="btn-primary">

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 use lucide_leptos::LoaderCircle;
 
 use crate::components::OrderSuccess;
+use crate::icon;
 use crate::pages::ErrorPanel;
 use crate::server_fns::cart::get_shopper;
 use crate::server_fns::checkout::create_order;
@@ -50,7 +51,7 @@ fn Confirming() -> impl IntoView {
     view! {
         <div class="card mx-auto flex max-w-lg flex-col items-center gap-3 text-center" data-testid="payment-processing">
             <span class="animate-spin text-warning motion-reduce:animate-none" aria-hidden="true">
-                <LoaderCircle size=24 />
+                {icon!(LoaderCircle, 24)}
             </span>
             <h1 class="text-lg font-semibold">"We are confirming your payment"</h1>
             <p class="text-muted">

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use lucide_leptos::{ArrowLeft, CircleAlert};
 
 use crate::error::AppError;
+use crate::icon;
 
 /// A friendly account of a failure: what happened and what to do next. The
 /// sentence is the error's own, which never carries internals.
@@ -17,13 +18,13 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     view! {
         <section role="alert" class="card mx-auto flex max-w-lg flex-col items-center gap-4 text-center">
             <span aria-hidden="true" class="text-danger">
-                <CircleAlert size=24 />
+                {icon!(CircleAlert, 24)}
             </span>
             <h1 class="text-lg font-semibold">"This page could not be shown"</h1>
             <p class="text-muted">{error.to_string()}</p>
             <a href="/" class="btn-secondary">
                 <span aria-hidden="true">
-                    <ArrowLeft size=20 />
+                    {icon!(ArrowLeft, 20)}
                 </span>
                 "Back to the shop"
             </a>

@@ -2,6 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use lucide_leptos::ArrowLeft;
 
+use crate::icon;
+
 /// The 404 page. On the server it also sets the response status.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -19,7 +21,7 @@ pub fn NotFound() -> impl IntoView {
             </p>
             <a href="/" class="btn-primary">
                 <span aria-hidden="true">
-                    <ArrowLeft size=20 />
+                    {icon!(ArrowLeft, 20)}
                 </span>
                 "Back to the shop"
             </a>

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 use lucide_leptos::{ArrowLeft, Package};
 
 use crate::components::{OrderItems, Price};
+use crate::icon;
 use crate::pages::ErrorPanel;
 use crate::server_fns::orders::{get_order, list_orders};
 
@@ -23,7 +24,7 @@ pub fn OrdersPage() -> impl IntoView {
                             view! {
                                 <div class="card flex flex-col items-center gap-4 py-12 text-center" data-testid="no-orders">
                                     <span aria-hidden="true" class="text-muted">
-                                        <Package size=24 />
+                                        {icon!(Package, 24)}
                                     </span>
                                     <p>"You have no orders yet."</p>
                                     <a href="/" class="btn-primary">"Browse products"</a>
@@ -89,7 +90,7 @@ pub fn OrderPage() -> impl IntoView {
                                     <OrderItems order=order.clone() />
                                     <a href="/account/orders" class="btn-secondary self-start">
                                         <span aria-hidden="true">
-                                            <ArrowLeft size=20 />
+                                            {icon!(ArrowLeft, 20)}
                                         </span>
                                         "All orders"
                                     </a>

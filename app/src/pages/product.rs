@@ -6,6 +6,7 @@ use lucide_leptos::ArrowLeft;
 use crate::components::product_tile::StockNote;
 use crate::components::{AddToCartForm, InPlace, Price};
 use crate::error::AppError;
+use crate::icon;
 use crate::pages::{ErrorPanel, NotFound};
 use crate::server_fns::catalog::get_product;
 use crate::types::ProductDetail;
@@ -37,7 +38,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         <section class="page">
             <a href="/" class="btn-ghost -ml-4 mb-4 text-sm">
                 <span aria-hidden="true">
-                    <ArrowLeft size=16 />
+                    {icon!(ArrowLeft, 16)}
                 </span>
                 "All products"
             </a>
