@@ -6,7 +6,7 @@ use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{file_and_error_handler, generate_route_list, LeptosRoutes};
+use leptos_axum::{file_and_error_handler, generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use std::io;
 use tokio::net::TcpListener;
@@ -24,7 +24,7 @@ use crate::webhook::{self, WebhookState};
 use crate::{health, server_fn_status};
 use app::ssr::mail::Mailer;
 use app::ssr::payments::{Payments, LOCAL_STRIPE_KEY};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -209,7 +209,7 @@ pub fn router(
     local_stripe: Option<&LocalStripe>,
     webhook: WebhookState,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let request_id = HeaderName::from_static("x-request-id");
@@ -348,4 +348,15 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+/// The app's routes, worked out once per process.
+///
+/// Working them out renders the app with resource loading switched off for the
+/// whole process (leptos's `SuppressResourceLoad`), so a page that another
+/// instance in the same process starts rendering meanwhile would wait for its
+/// data forever. Every instance after the first reuses the list instead.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
