@@ -8,11 +8,16 @@ use std::time::Duration;
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     use sea_orm::sqlx::sqlite::SqliteJournalMode;
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let postgres = url.starts_with("postgres");
+    // An in-memory SQLite database exists per connection: keep exactly one.
+    let size = if in_memory { 1 } else { POOL_SIZE };
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        // An in-memory SQLite database exists per connection: keep exactly one.
-        .max_connections(if in_memory { 1 } else { 16 })
-        .min_connections(1)
+        .max_connections(size)
+        // PostgreSQL connections are opened before the first request rather than
+        // under load, where opening one (a new backend process and a password
+        // exchange) competes with the pages for the CPU and takes seconds.
+        .min_connections(if postgres { size } else { 1 })
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
@@ -29,6 +34,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         });
     Database::connect(options).await
 }
+
+/// Connections per pool: enough to keep two cores busy while some wait on I/O.
+const POOL_SIZE: u32 = 16;
 
 /// How long a SQLite writer waits for another to finish before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
