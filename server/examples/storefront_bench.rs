@@ -354,6 +354,13 @@ fn memory(pid: u32) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// Announces a phase with the server's memory so far, which shows where the
+/// peak was reached.
+fn phase(name: &str, what: &str, pid: u32) {
+    let (now, peak) = memory(pid);
+    println!("== {name}: {what} (server RSS {now:.1} MiB, peak so far {peak:.1} MiB)");
+}
+
 // ------------------------------------------------------------------ shoppers
 
 /// A browser's session cookie (`name=value`) from a response, if it set one.
@@ -687,7 +694,7 @@ async fn bench_backend(
     let prices: Vec<i64> = products.iter().map(|p| p.2).collect();
 
     // Pages.
-    println!("== {name}: GET /");
+    phase(name, "GET /", pid);
     let home = wrk(
         config,
         &format!("{base}/"),
@@ -702,7 +709,7 @@ async fn bench_backend(
         Some(15.0),
     ));
 
-    println!("== {name}: GET /cart with five items");
+    phase(name, "GET /cart with five items", pid);
     let client = reqwest::Client::new();
     let mut cookie = add(&client, &base, None, &slugs[0]).await.unwrap();
     for slug in &slugs[1..5] {
@@ -725,7 +732,7 @@ async fn bench_backend(
     // Stock high enough that neither adding nor reserving ever runs out.
     execute(&db, "UPDATE products SET stock = 1000000000").await;
 
-    println!("== {name}: add_to_cart");
+    phase(name, "add_to_cart", pid);
     // Each shopper adds one unit of each product at a time, far below 99 a line.
     let pool = shoppers(&base, &slugs, 600, false).await;
     let adds_file = script_dir.join("adds.txt");
@@ -763,7 +770,11 @@ async fn bench_backend(
         ));
     }
 
-    println!("== {name}: create_stripe_checkout_session against the local stand-in");
+    phase(
+        name,
+        "create_stripe_checkout_session against the local stand-in",
+        pid,
+    );
     let carts = shoppers(&base, &slugs, 12_000, true).await;
     let carts_file = script_dir.join("checkouts.txt");
     {
@@ -811,7 +822,11 @@ async fn bench_backend(
     }
 
     // Webhooks: new paid sessions, then the same events again.
-    println!("== {name}: POST /api/stripe, new checkout.session.completed events");
+    phase(
+        name,
+        "POST /api/stripe, new checkout.session.completed events",
+        pid,
+    );
     let template: Value = serde_json::from_str(include_str!(
         "../tests/fixtures/stripe/fixture_checkout_session.json"
     ))
@@ -889,7 +904,11 @@ async fn bench_backend(
         Some(exact),
     ));
 
-    println!("== {name}: POST /api/stripe, redeliveries of processed events");
+    phase(
+        name,
+        "POST /api/stripe, redeliveries of processed events",
+        pid,
+    );
     // The same events, signed afresh (a signature is good for five minutes).
     let processed: Vec<i64> = db
         .query_all_raw(Statement::from_string(
@@ -928,6 +947,7 @@ async fn bench_backend(
         Some(replayed.orders == after.orders && replayed.events == after.events),
     ));
 
+    phase(name, "done", pid);
     let (now_rss, peak) = memory(pid);
     rows.push(row(
         "server RSS: idle, peak under load",
