@@ -10,7 +10,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     let postgres = url.starts_with("postgres");
     // An in-memory SQLite database exists per connection: keep exactly one.
-    let size = if in_memory { 1 } else { POOL_SIZE };
+    let size = if in_memory {
+        1
+    } else if postgres {
+        POSTGRES_POOL_SIZE
+    } else {
+        SQLITE_POOL_SIZE
+    };
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(size)
@@ -25,7 +31,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // enforced; readers never wait for the writer (WAL), and writers queue for
         // the write lock instead of failing at once.
         .map_sqlx_sqlite_opts(move |sqlite| {
-            let sqlite = sqlite.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT);
+            let sqlite = sqlite
+                .foreign_keys(true)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .pragma("cache_size", SQLITE_CACHE_SIZE);
             if in_memory {
                 sqlite
             } else {
@@ -35,8 +44,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Connections per pool: enough to keep two cores busy while some wait on I/O.
-const POOL_SIZE: u32 = 16;
+/// PostgreSQL connections: enough to keep two cores busy while some wait on a
+/// commit's fsync.
+const POSTGRES_POOL_SIZE: u32 = 16;
+
+/// SQLite connections. SQLite runs in the server's own process and takes one
+/// writer at a time, so more connections than this add memory (each keeps its
+/// own page cache) and no throughput.
+const SQLITE_POOL_SIZE: u32 = 8;
+
+/// Each SQLite connection's page cache, negative for KiB (`PRAGMA cache_size`):
+/// 512 KiB rather than SQLite's 2 MiB, since the operating system caches the
+/// file as well and the store's hot rows (products, open carts) are small.
+const SQLITE_CACHE_SIZE: &str = "-512";
 
 /// How long a SQLite writer waits for another to finish before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
