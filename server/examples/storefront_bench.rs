@@ -355,10 +355,11 @@ fn memory(pid: u32) -> (f64, f64) {
 }
 
 /// Announces a phase with the server's memory so far, which shows where the
-/// peak was reached.
-fn phase(name: &str, what: &str, pid: u32) {
+/// peak was reached, and returns that reading (now, peak).
+fn phase(name: &str, what: &str, pid: u32) -> (f64, f64) {
     let (now, peak) = memory(pid);
     println!("== {name}: {what} (server RSS {now:.1} MiB, peak so far {peak:.1} MiB)");
+    (now, peak)
 }
 
 // ------------------------------------------------------------------ shoppers
@@ -947,8 +948,7 @@ async fn bench_backend(
         Some(replayed.orders == after.orders && replayed.events == after.events),
     ));
 
-    phase(name, "done", pid);
-    let (now_rss, peak) = memory(pid);
+    let (now_rss, peak) = phase(name, "done", pid);
     rows.push(row(
         "server RSS: idle, peak under load",
         format!("{idle:.1} MiB idle, {peak:.1} MiB peak ({now_rss:.1} MiB at the end)"),
