@@ -30,23 +30,7 @@ impl Currency {
 
     /// How many decimal places the minor unit has (cents: 2, yen: 0, fils: 3).
     pub fn exponent(self) -> u32 {
-        match self {
-            Self::Jpy => 0,
-            Self::Usd | Self::Eur | Self::Gbp => 2,
-            Self::Kwd => 3,
-        }
-    }
-
-    /// The symbol printed before the amount; currencies without a common one
-    /// print their code followed by a space.
-    fn prefix(self) -> &'static str {
-        match self {
-            Self::Usd => "$",
-            Self::Eur => "€",
-            Self::Gbp => "£",
-            Self::Jpy => "¥",
-            Self::Kwd => "KWD ",
-        }
+        money::exponent(self.code())
     }
 
     /// Parses an ISO 4217 code in any letter case.
@@ -93,72 +77,12 @@ impl Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_amount(
-            f,
-            self.minor,
-            self.currency.exponent(),
-            self.currency.prefix(),
-        )
-    }
-}
-
-/// Formats an amount in any ISO 4217 currency Stripe accepts, for pages that show
-/// currencies the store itself does not sell in (the local payment page). Known
-/// currencies print exactly as [`Money`] does; others print their code.
-pub fn format_iso_amount(minor: i64, code: &str) -> String {
-    if let Some(currency) = Currency::from_code(code) {
-        return Money::new(minor, currency).to_string();
-    }
-    let lower = code.to_ascii_lowercase();
-    // Stripe's zero- and three-decimal currencies; every other one has two.
-    const ZERO: [&str; 16] = [
-        "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
-        "xaf", "xof", "xpf",
-    ];
-    const THREE: [&str; 5] = ["bhd", "jod", "kwd", "omr", "tnd"];
-    let exponent = if ZERO.contains(&lower.as_str()) {
-        0
-    } else if THREE.contains(&lower.as_str()) {
-        3
-    } else {
-        2
-    };
-    let prefix = format!("{} ", code.to_ascii_uppercase());
-    struct Amount<'a>(i64, u32, &'a str);
-    impl fmt::Display for Amount<'_> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write_amount(f, self.0, self.1, self.2)
+        money::Amount {
+            minor: self.minor,
+            code: self.currency.code(),
         }
+        .fmt(f)
     }
-    Amount(minor, exponent, &prefix).to_string()
-}
-
-/// The one routine that turns a count of minor units into text.
-fn write_amount(
-    f: &mut fmt::Formatter<'_>,
-    minor: i64,
-    exponent: u32,
-    prefix: &str,
-) -> fmt::Result {
-    let scale = 10_u64.pow(exponent);
-    let magnitude = minor.unsigned_abs();
-    let (units, fraction) = (magnitude / scale, magnitude % scale);
-
-    let digits = units.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-
-    let sign = if minor < 0 { "-" } else { "" };
-    write!(f, "{sign}{prefix}{grouped}")?;
-    if exponent > 0 {
-        write!(f, ".{fraction:0width$}", width = exponent as usize)?;
-    }
-    Ok(())
 }
 
 /// A product as the grid shows it.
@@ -278,6 +202,18 @@ pub struct ShopperView {
     pub cart_count: u32,
 }
 
+/// What a form's post came to, shown on the page it returns to (see
+/// [`LiveForm`](crate::components::LiveForm)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormOutcome {
+    /// The server fn's address the form posted to.
+    pub form: String,
+    /// What the form was about (a product's slug), if a page has several.
+    pub item: Option<String>,
+    /// The store's sentence when it refused; `None` when the form succeeded.
+    pub refusal: Option<String>,
+}
+
 /// Largest quantity of one product a single cart line may hold.
 pub const MAX_LINE_QUANTITY: i32 = 99;
 
@@ -287,15 +223,6 @@ pub const LOW_STOCK: i32 = 5;
 #[cfg(test)]
 mod tests {
 
-    #[test]
-    fn any_stripe_currency_prints_with_its_own_decimal_places() {
-        assert_eq!(format_iso_amount(3998, "usd"), "$39.98");
-        assert_eq!(format_iso_amount(1235, "jpy"), "\u{a5}1,235");
-        assert_eq!(format_iso_amount(123456, "chf"), "CHF 1,234.56");
-        assert_eq!(format_iso_amount(5000, "krw"), "KRW 5,000");
-        assert_eq!(format_iso_amount(1500, "bhd"), "BHD 1.500");
-        assert_eq!(format_iso_amount(-5, "cad"), "-CAD 0.05");
-    }
     use super::*;
 
     #[test]
