@@ -3,36 +3,17 @@
 //! `.env.example` lists every variable. A malformed value stops start-up with one
 //! line that names the variable.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// A secret value (an API key, a signing secret) that never prints itself.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, for the one place that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
-    }
-}
+/// A secret value (an API key, a signing secret) that never prints itself: the
+/// local Stripe's type, which the store's settings use too.
+pub use local_stripe::Secret;
 
 /// How the store reaches Stripe. With no secret key, the local stand-in is used.
 #[derive(Clone, Debug, Default)]
 pub struct StripeSettings {
     pub secret_key: Option<Secret>,
-    pub publishable_key: Option<String>,
     /// One or more `whsec_...` signing secrets; several while a secret is rolled.
     pub webhook_secrets: Vec<Secret>,
 }
@@ -160,16 +141,6 @@ impl Settings {
                 "is a live key, so PUBLIC_BASE_URL must be an https:// address",
             ));
         }
-        let publishable_key = match var("STRIPE_PUBLISHABLE_KEY") {
-            Some(key) if key.starts_with("pk_test_") || key.starts_with("pk_live_") => Some(key),
-            Some(_) => {
-                return Err(invalid(
-                    "STRIPE_PUBLISHABLE_KEY",
-                    "must start with pk_test_ or pk_live_",
-                ))
-            }
-            None => None,
-        };
         let webhook_secrets = match var("STRIPE_WEBHOOK_SECRET") {
             Some(list) => list
                 .split(',')
@@ -253,7 +224,6 @@ impl Settings {
             public_base_url,
             stripe: StripeSettings {
                 secret_key,
-                publishable_key,
                 webhook_secrets,
             },
             log_filter: var("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
@@ -318,7 +288,6 @@ mod tests {
             ("LEPTOS_SITE_ADDR", "localhost"),
             ("PUBLIC_BASE_URL", "shop.example.com"),
             ("STRIPE_SECRET_KEY", "pk_test_123"),
-            ("STRIPE_PUBLISHABLE_KEY", "sk_test_123"),
             ("STRIPE_WEBHOOK_SECRET", "whsec_ok,not-a-secret"),
             ("LOCAL_STRIPE_ADDR", "nowhere"),
             ("LOCAL_STRIPE_WEBHOOK_URL", "localhost:3000/api/stripe"),

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../src/local_stripe/form.rs"]
+#[path = "../../local-stripe/src/form.rs"]
 #[allow(dead_code)]
 mod form;
 

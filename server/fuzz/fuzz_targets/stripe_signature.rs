@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../src/verify.rs"]
 mod verify;
 
-#[path = "../../src/local_stripe/signature.rs"]
+#[path = "../../local-stripe/src/signature.rs"]
 mod signature;
 
 const SECRET: &str = "whsec_fuzz";

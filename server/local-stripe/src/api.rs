@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 
 use super::error::ApiError;
 use super::form::{self, Param};
-use super::objects::{self, Expand};
+use super::params::Expand;
 use super::{ids, store, LocalStripe};
+use super::{render, API_VERSION};
 
 /// The id of the request being served, sent back in `Request-Id`.
 #[derive(Clone, Debug)]
@@ -50,7 +51,7 @@ async fn stripe_envelope(mut request: Request, next: Next) -> Response {
         .headers()
         .get("stripe-version")
         .cloned()
-        .unwrap_or_else(|| HeaderValue::from_static(objects::API_VERSION));
+        .unwrap_or_else(|| HeaderValue::from_static(API_VERSION));
     let mut response = match check_key(request.headers()) {
         Ok(()) => {
             request
@@ -284,7 +285,7 @@ async fn list_line_items(
     };
     Ok(json(
         StatusCode::OK,
-        &objects::line_items_list(&session, page, has_more),
+        &render::line_items_list(&session, page, has_more),
     ))
 }
 
@@ -329,7 +330,7 @@ async fn retrieve_payment_intent(
         .payment_intent(&id)
         .await?
         .ok_or_else(|| ApiError::no_such("payment_intent", &id, "intent"))?;
-    Ok(json(StatusCode::OK, &objects::payment_intent_json(&intent)))
+    Ok(json(StatusCode::OK, &render::payment_intent_json(&intent)))
 }
 
 #[cfg(test)]

@@ -1,13 +1,17 @@
 //! A local Stripe: the part of Stripe's API, hosted payment page and webhooks that
 //! Shopfront uses, spoken as Stripe speaks it, so the store runs and is tested with
-//! no network and no keys. It is switched on only when `STRIPE_SECRET_KEY` is
-//! unset; with real keys the same store code talks to Stripe.
+//! no network and no keys. The store switches it on only when `STRIPE_SECRET_KEY`
+//! is unset; with real keys the same store code talks to Stripe. It depends on
+//! nothing of the store's.
 //!
 //! Mounted in the store, the API lives under `/local-stripe/v1/...` (the store's
 //! Stripe client uses `{base}/local-stripe` as its API base); started alone
 //! (`server local-stripe`), it answers at `/v1/...` like api.stripe.com, which is
 //! what Stripe's Node SDK (`host`/`port` options) expects. Pages are at
 //! `/local-stripe/pay/{id}` and `/local-stripe/events` either way.
+
+// Stripe's checkout.session object is one large `json!` literal.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod cards;
@@ -17,9 +21,14 @@ mod html;
 pub mod ids;
 pub mod objects;
 pub mod pages;
+pub mod params;
+pub mod render;
+mod secret;
 pub mod signature;
 pub mod store;
 mod worker;
+
+pub use secret::Secret;
 
 use axum::Router;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
@@ -30,10 +39,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard, Notify};
 
-use crate::config::Secret;
 use error::ApiError;
 use form::Param;
 use objects::{PaymentIntentRecord, SessionRecord, SessionStatus};
+
+/// The Stripe API version the stand-in speaks: the one async-stripe is built for.
+/// Its objects and events have this version's shape, whatever `Stripe-Version`
+/// a request names.
+pub const API_VERSION: &str = "2026-09-30.endive";
 
 /// How undelivered webhooks are retried: `first_delay`, doubling each time up to
 /// `max_delay`, `max_attempts` in all; each attempt waits `timeout` for an answer.
@@ -212,7 +225,7 @@ impl LocalStripe {
         _writing: &Writing<'_>,
         params: &BTreeMap<String, Param>,
     ) -> Result<SessionRecord, ApiError> {
-        let session = objects::new_session(params, self.now())?;
+        let session = params::session::new_session(params, self.now())?;
         store::save_session(self.db(), &session).await?;
         tracing::info!(session = %session.id, amount = session.amount_total, currency = %session.currency, "local Stripe: checkout session created");
         Ok(session)
@@ -278,7 +291,7 @@ impl LocalStripe {
             }
         }
         store::save_session(&txn, session).await?;
-        let object = self.render_session(session, objects::Expand::default(), None);
+        let object = self.render_session(session, params::Expand::default(), None);
         self.emit(
             &txn,
             "checkout.session.expired",
@@ -328,7 +341,7 @@ impl LocalStripe {
                 });
                 store::save_payment_intent(&txn, &intent).await?;
                 store::save_session(&txn, &session).await?;
-                let object = objects::payment_intent_json(&intent);
+                let object = render::payment_intent_json(&intent);
                 self.emit(
                     &txn,
                     "payment_intent.requires_action",
@@ -410,11 +423,11 @@ impl LocalStripe {
             &txn,
             "payment_intent.succeeded",
             &intent.id,
-            objects::payment_intent_json(&intent),
+            render::payment_intent_json(&intent),
             None,
         )
         .await?;
-        let object = self.render_session(session, objects::Expand::default(), None);
+        let object = self.render_session(session, params::Expand::default(), None);
         self.emit(
             &txn,
             "checkout.session.completed",
@@ -460,7 +473,7 @@ impl LocalStripe {
             &txn,
             "payment_intent.payment_failed",
             &intent.id,
-            objects::payment_intent_json(&intent),
+            render::payment_intent_json(&intent),
             None,
         )
         .await?;
@@ -474,10 +487,10 @@ impl LocalStripe {
     pub fn render_session(
         &self,
         session: &SessionRecord,
-        expand: objects::Expand,
+        expand: params::Expand,
         intent: Option<&PaymentIntentRecord>,
     ) -> Value {
-        objects::session_json(session, &self.config().pay_base_url, expand, intent)
+        render::session_json(session, &self.config().pay_base_url, expand, intent)
     }
 
     /// Queues an event in the same transaction as the change it reports.
@@ -491,7 +504,7 @@ impl LocalStripe {
     ) -> Result<(), DbErr> {
         let id = ids::event();
         let created = self.now();
-        let body = objects::event_json(&id, kind, created, object, request).to_string();
+        let body = render::event_json(&id, kind, created, object, request).to_string();
         store::insert_event(
             txn,
             store::NewEvent {

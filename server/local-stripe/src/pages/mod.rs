@@ -1,0 +1,123 @@
+//! The hosted payment page (`/local-stripe/pay/{id}`) and the developer's event
+//! log (`/local-stripe/events`). Plain forms: they work without JavaScript.
+
+mod events;
+mod pay;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use maud::{html, Markup};
+
+use super::html::{message_page, page};
+use super::objects::{SessionRecord, SessionStatus};
+use super::LocalStripe;
+
+pub fn router<S: Clone + Send + Sync + 'static>(stripe: LocalStripe) -> Router<S> {
+    Router::new()
+        .route("/local-stripe/pay/{id}", get(pay::show).post(pay::pay))
+        .route(
+            "/local-stripe/pay/{id}/authenticate",
+            post(pay::authenticate),
+        )
+        .route("/local-stripe/events", get(events::list))
+        .route("/local-stripe/events/{id}", get(events::one))
+        .route("/local-stripe/events/{id}/resend", post(events::resend))
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .with_state(stripe)
+}
+
+/// `minor` units of the ISO currency `code`, as the pages show them.
+fn money_text(minor: i64, code: &str) -> String {
+    money::Amount { minor, code }.to_string()
+}
+
+fn missing_page() -> Response {
+    message_page(
+        StatusCode::NOT_FOUND,
+        "This payment page does not exist",
+        None,
+        "Check the link, or go back to the store and start checkout again. Nothing was charged.",
+    )
+}
+
+fn storage_error() -> Response {
+    message_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        None,
+        "The test payment page could not load. Nothing was charged; try again in a moment.",
+    )
+}
+
+/// The bar's link back to the store, and its label.
+fn store_back(stripe: &LocalStripe, session: &SessionRecord) -> Option<(String, String)> {
+    session
+        .cancel_url
+        .clone()
+        .map(|url| (url, format!("Back to {}", stripe.config().store_name)))
+}
+
+/// A page for a session that can no longer be paid.
+fn closed_page(stripe: &LocalStripe, session: &SessionRecord, status: StatusCode) -> Response {
+    let (title, message, link) = match session.status {
+        SessionStatus::Complete => (
+            "This payment is complete",
+            "You have already paid for this order. Nothing more will be charged.",
+            Some((session.success_url.replace("{CHECKOUT_SESSION_ID}", &session.id), "See your order")),
+        ),
+        _ => (
+            "This checkout has expired",
+            "The time to pay has run out. Nothing was charged; return to the store to check out again.",
+            session.cancel_url.clone().map(|url| (url, "Return to the store")),
+        ),
+    };
+    let back = store_back(stripe, session);
+    page(
+        status,
+        title,
+        back.as_ref().map(|(u, l)| (u.as_str(), l.as_str())),
+        html! {
+            main.page {
+                section.card data-status=(session.status.as_str()) {
+                    h1 { (title) }
+                    p { (message) }
+                    @if let Some((href, label)) = link {
+                        p { a.btn.btn-secondary href=(href) { (label) } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// What is being paid for: each line, and the total.
+fn summary(stripe: &LocalStripe, session: &SessionRecord) -> Markup {
+    let total = money_text(session.amount_total, &session.currency);
+    html! {
+        section.card aria-label="Order summary" {
+            p.caption { "Pay " (stripe.config().store_name) }
+            p.total data-testid="pay-total" { (total) }
+            ul.items {
+                @for line in &session.line_items {
+                    li.item {
+                        @if let Some(src) = line.images.first() {
+                            img src=(src) alt="";
+                        } @else {
+                            span.ph aria-hidden="true" {}
+                        }
+                        div {
+                            p { (line.name) }
+                            p.caption {
+                                "Qty " (line.quantity) " · " (money_text(line.unit_amount, &session.currency)) " each"
+                            }
+                        }
+                        p.num { (money_text(line.amount(), &session.currency)) }
+                    }
+                }
+            }
+            p.sum { span { "Total due" } span.num { (total) } }
+        }
+    }
+}
