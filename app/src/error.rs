@@ -13,8 +13,6 @@ pub enum AppError {
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
@@ -34,7 +32,6 @@ impl AppError {
         match self {
             Self::BadRequest(_) => 400,
             Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::TooLarge(_) => 413,
@@ -110,6 +107,19 @@ impl From<sea_orm::DbErr> for AppError {
                 Self::Internal
             }
         }
+    }
+}
+
+/// Maps a database error to a 409 with `sentence` when a unique key refused the
+/// change (the thing already exists), and to the usual answer otherwise:
+/// `insert(db).await.map_err(on_unique("An account with this email already exists."))`.
+#[cfg(feature = "ssr")]
+pub fn on_unique(sentence: &'static str) -> impl FnOnce(sea_orm::DbErr) -> AppError {
+    move |err| match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::Conflict(sentence.to_owned())
+        }
+        _ => err.into(),
     }
 }
 

@@ -9,6 +9,7 @@ mod m20261122_000001_create_products;
 mod m20261122_000002_seed_products;
 mod m20261122_000003_create_accounts_and_carts;
 mod m20261122_000004_create_checkouts_and_orders;
+mod m20261130_000005_rename_checkout_owner_columns;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_seed_products::Migration),
             Box::new(m20261122_000003_create_accounts_and_carts::Migration),
             Box::new(m20261122_000004_create_checkouts_and_orders::Migration),
+            Box::new(m20261130_000005_rename_checkout_owner_columns::Migration),
         ]
     }
 }

@@ -14,12 +14,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use std::sync::Arc;
 use stripe_webhook::{Event, EventObject};
 
 use app::error::AppError;
-use app::ssr::services::orders::{self, Fulfilment, SessionFacts};
+use app::ssr::clock;
+use app::ssr::entities::checkout::CheckoutStatus;
+use app::ssr::services::fulfilment::{self, Fulfilment, SessionFacts};
+use app::ssr::services::{checkout, stripe_events};
 
 use crate::config::Secret;
 use crate::verify::{verify, Rejection};
@@ -106,14 +109,10 @@ async fn receive(State(hook): State<WebhookState>, headers: HeaderMap, body: Byt
             tracing::debug!(event = %id, kind = %kind, "event already processed");
             (StatusCode::OK, "Already processed.").into_response()
         }
-        Ok(Applied::Done { confirm }) => {
-            if let Some(order_id) = confirm {
-                let now = chrono::Utc::now().timestamp();
-                if let Err(err) =
-                    orders::send_confirmation(&hook.db, &hook.mailer, order_id, now).await
-                {
-                    tracing::error!(order = order_id, error = %err, "the order confirmation was not sent");
-                }
+        Ok(Applied::Done { fulfilled }) => {
+            if let Some(outcome) = fulfilled {
+                fulfilment::confirm_after_commit(&hook.db, &hook.mailer, &outcome, clock::now())
+                    .await;
             }
             (StatusCode::OK, "Received.").into_response()
         }
@@ -129,52 +128,41 @@ async fn receive(State(hook): State<WebhookState>, headers: HeaderMap, body: Byt
 
 enum Applied {
     Duplicate,
-    /// Applied; `confirm` names an order just made, whose email is now due.
+    /// Applied and committed; `fulfilled` is what a fulfilment did, whose
+    /// confirmation may now be due.
     Done {
-        confirm: Option<i32>,
+        fulfilled: Option<Fulfilment>,
     },
 }
 
 async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
-    let now = chrono::Utc::now().timestamp();
+    let now = clock::now();
     let txn = hook.db.begin().await?;
-    let fresh = txn
-        .execute_raw(Statement::from_sql_and_values(
-            txn.get_database_backend(),
-            "INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-            vec![
-                event.id.as_str().into(),
-                event.type_.as_str().into(),
-                now.into(),
-            ],
-        ))
-        .await?
-        .rows_affected();
-    if fresh == 0 {
+    if !stripe_events::record(&txn, event.id.as_str(), event.type_.as_str(), now).await? {
         txn.rollback().await?;
         return Ok(Applied::Duplicate);
     }
 
-    let mut confirm = None;
+    let mut fulfilled = None;
     match &event.data.object {
         EventObject::CheckoutSessionCompleted(session) => {
             let facts = SessionFacts::from(session.as_ref());
             if facts.paid {
-                confirm = placed(orders::fulfil(&txn, &facts, now).await?);
+                fulfilled = Some(fulfilment::fulfil(&txn, &facts, now).await?);
             } else {
-                orders::mark_processing(&txn, &facts.id, now).await?;
+                checkout::mark_processing(&txn, &facts.id, now).await?;
                 tracing::info!(stripe_session = %facts.id, "checkout complete, payment still processing");
             }
         }
         EventObject::CheckoutSessionAsyncPaymentSucceeded(session) => {
-            confirm =
-                placed(orders::fulfil(&txn, &SessionFacts::from(session.as_ref()), now).await?);
+            let facts = SessionFacts::from(session.as_ref());
+            fulfilled = Some(fulfilment::fulfil(&txn, &facts, now).await?);
         }
         EventObject::CheckoutSessionAsyncPaymentFailed(session) => {
-            orders::close_unpaid(&txn, session.id.as_str(), "failed", now).await?;
+            checkout::close_unpaid(&txn, session.id.as_str(), CheckoutStatus::Failed, now).await?;
         }
         EventObject::CheckoutSessionExpired(session) => {
-            orders::close_unpaid(&txn, session.id.as_str(), "expired", now).await?;
+            checkout::close_unpaid(&txn, session.id.as_str(), CheckoutStatus::Expired, now).await?;
         }
         EventObject::PaymentIntentPaymentFailed(intent) => {
             let checkout_id = intent
@@ -189,7 +177,7 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
             tracing::info!(checkout = ?checkout_id, payment_intent = %intent.id.as_str(), decline_code = ?decline_code, "a payment attempt was declined");
             match checkout_id {
                 Some(checkout_id) => {
-                    orders::record_payment_failure(&txn, checkout_id, &message, now).await?;
+                    checkout::record_payment_failure(&txn, checkout_id, &message, now).await?;
                 }
                 None => tracing::info!("a declined payment this store did not start"),
             }
@@ -197,17 +185,18 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
         _ => tracing::debug!(kind = %event.type_.as_str(), "event type ignored"),
     }
     txn.commit().await?;
-    Ok(Applied::Done { confirm })
+    Ok(Applied::Done { fulfilled })
 }
 
-/// The order to confirm by email, when this call made it.
-fn placed(outcome: Fulfilment) -> Option<i32> {
-    match outcome {
-        Fulfilment::Placed {
-            order_id,
-            created: true,
-            ..
-        } => Some(order_id),
-        _ => None,
+#[cfg(test)]
+mod tests {
+    /// The store's Stripe client and the local Stripe speak the same pinned version,
+    /// so the objects and events the stand-in makes are the ones the store reads.
+    #[test]
+    fn the_store_and_the_local_stripe_pin_one_api_version() {
+        assert_eq!(
+            stripe_shared::version::VERSION.as_str(),
+            local_stripe::API_VERSION
+        );
     }
 }

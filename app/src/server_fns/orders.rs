@@ -8,21 +8,19 @@ use crate::types::OrderView;
 #[server(endpoint = "get_order")]
 pub async fn get_order(number: String) -> Result<OrderView, AppError> {
     use crate::ssr::services::orders;
-    use crate::ssr::{app_state, shopper};
-    let state = app_state()?;
-    let owner = shopper::current(&state).await?.owner();
-    orders::order_for(&state.db, owner.as_ref(), &number).await
+    use crate::ssr::RequestContext;
+    let request = RequestContext::read().await?;
+    orders::order_for(request.db(), request.owner().as_ref(), &number).await
 }
 
 /// The signed-in shopper's orders, newest first.
 #[server(endpoint = "list_orders")]
 pub async fn list_orders() -> Result<Vec<OrderView>, AppError> {
     use crate::ssr::services::orders;
-    use crate::ssr::{app_state, shopper};
-    let state = app_state()?;
-    let user_id = shopper::current(&state)
-        .await?
+    use crate::ssr::RequestContext;
+    let request = RequestContext::read().await?;
+    let user_id = request
         .user_id()
         .ok_or_else(|| AppError::Unauthorized("Sign in to see your orders.".to_owned()))?;
-    orders::orders_of(&state.db, user_id).await
+    orders::orders_of(request.db(), user_id).await
 }

@@ -79,3 +79,22 @@ pub fn statement(
 ) -> sea_orm::Statement {
     sea_orm::Statement::from_sql_and_values(db.get_database_backend(), sql, values)
 }
+
+/// At sign-in: the rows of `E` that a guest shopper session made (its id in
+/// `guest`) and no account has adopted yet (`user` empty) become `user_id`'s.
+pub async fn adopt<E: sea_orm::EntityTrait>(
+    txn: &impl sea_orm::ConnectionTrait,
+    user: E::Column,
+    guest: E::Column,
+    guest_session_id: &str,
+    user_id: i32,
+) -> Result<(), crate::error::AppError> {
+    use sea_orm::{sea_query::Expr, ColumnTrait, QueryFilter};
+    E::update_many()
+        .col_expr(user, Expr::value(Some(user_id)))
+        .filter(guest.eq(guest_session_id))
+        .filter(user.is_null())
+        .exec(txn)
+        .await?;
+    Ok(())
+}

@@ -7,6 +7,25 @@ use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
+/// Why an email could not be prepared or sent.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the sender address is not valid: {0}")]
+    Sender(lettre::address::AddressError),
+    #[error("the recipient address is not valid: {0}")]
+    Recipient(lettre::address::AddressError),
+    #[error("the SMTP address is not valid: {0}")]
+    SmtpUrl(lettre::transport::smtp::Error),
+    #[error("the message could not be built: {0}")]
+    Build(#[from] lettre::error::Error),
+    #[error("the SMTP server refused it: {0}")]
+    Smtp(lettre::transport::smtp::Error),
+    #[error("it could not be written: {0}")]
+    Outbox(#[from] std::io::Error),
+    #[error("the writer stopped: {0}")]
+    Stopped(#[from] tokio::task::JoinError),
+}
+
 /// Where emails go.
 #[derive(Clone)]
 pub enum Mailer {
@@ -33,14 +52,12 @@ impl std::fmt::Debug for Mailer {
 impl Mailer {
     /// An SMTP mailer for `url` (`smtp://user:pass@host:587?tls=required`,
     /// `smtps://host:465`), or the outbox folder when there is none.
-    pub fn new(smtp_url: Option<&str>, outbox: PathBuf, from: &str) -> Result<Self, String> {
-        let from: Mailbox = from
-            .parse()
-            .map_err(|err| format!("the sender address is not valid: {err}"))?;
+    pub fn new(smtp_url: Option<&str>, outbox: PathBuf, from: &str) -> Result<Self, MailError> {
+        let from: Mailbox = from.parse().map_err(MailError::Sender)?;
         match smtp_url {
             Some(url) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|err| format!("the SMTP address is not valid: {err}"))?
+                    .map_err(MailError::SmtpUrl)?
                     .build();
                 Ok(Self::Smtp { transport, from })
             }
@@ -55,26 +72,23 @@ impl Mailer {
         to: &str,
         subject: &str,
         body: String,
-    ) -> Result<String, String> {
+    ) -> Result<String, MailError> {
         let from = match self {
             Self::Outbox { from, .. } | Self::Smtp { from, .. } => from.clone(),
         };
-        let to: Mailbox = to
-            .parse()
-            .map_err(|err| format!("the recipient address is not valid: {err}"))?;
+        let to: Mailbox = to.parse().map_err(MailError::Recipient)?;
         let message = Message::builder()
             .from(from)
             .to(to)
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(body)
-            .map_err(|err| format!("the message could not be built: {err}"))?;
+            .body(body)?;
         match self {
             Self::Smtp { transport, .. } => transport
                 .send(message)
                 .await
                 .map(|_| "sent by SMTP".to_owned())
-                .map_err(|err| format!("the SMTP server refused it: {err}")),
+                .map_err(MailError::Smtp),
             Self::Outbox { dir, .. } => {
                 let dir = dir.clone();
                 let file = dir.join(format!("{name}.eml"));
@@ -83,10 +97,8 @@ impl Mailer {
                 tokio::task::spawn_blocking(move || {
                     std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, bytes))
                 })
-                .await
-                .map_err(|err| err.to_string())?
-                .map(|()| format!("written to {shown}"))
-                .map_err(|err| format!("it could not be written: {err}"))
+                .await??;
+                Ok(format!("written to {shown}"))
             }
         }
     }

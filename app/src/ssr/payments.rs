@@ -31,7 +31,7 @@ impl std::fmt::Debug for Payments {
 
 impl Payments {
     /// A client for `secret_key`, at `api_base` (without `/v1`) or at Stripe.
-    pub fn new(secret_key: &str, api_base: Option<&str>) -> Result<Self, String> {
+    pub fn new(secret_key: &str, api_base: Option<&str>) -> Result<Self, stripe::StripeError> {
         let mut builder = stripe::ClientBuilder::new(secret_key)
             .timeout(Duration::from_secs(20))
             .app_info(
@@ -42,7 +42,7 @@ impl Payments {
         if let Some(base) = api_base {
             builder = builder.url(base);
         }
-        let client = builder.build().map_err(|err| err.to_string())?;
+        let client = builder.build()?;
         Ok(Self {
             client,
             local: api_base.is_some(),

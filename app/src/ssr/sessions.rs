@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::ssr::entities::session;
+use crate::ssr::entities::shopper_session as session;
 
 /// The cookie that carries the token.
 pub const COOKIE_NAME: &str = "shopfront_session";
@@ -17,30 +17,21 @@ pub const LIFETIME_SECS: i64 = 30 * 24 * 60 * 60;
 /// The expiry is pushed forward at most once a day, so most reads stay reads.
 const REFRESH_AFTER_SECS: i64 = 24 * 60 * 60;
 
-/// The current time in Unix seconds.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// A session just created, with the token for its cookie.
 pub struct NewSession {
     pub token: String,
     pub session: session::Model,
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn new_token() -> String {
     let mut bytes = [0_u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    to_hex(&bytes)
+    hex::encode(bytes)
 }
 
 /// What the database stores for a token.
 pub fn hash_token(token: &str) -> String {
-    to_hex(&Sha256::digest(token.as_bytes()))
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// The live session a cookie token names; `None` for a malformed, unknown or

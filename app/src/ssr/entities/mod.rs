@@ -2,7 +2,12 @@
 
 pub mod cart;
 pub mod cart_line;
+pub mod checkout;
+pub mod checkout_line;
+pub mod order;
+pub mod order_item;
 pub mod product;
-pub mod session;
+pub mod shopper_session;
 pub mod sign_in_failure;
+pub mod stripe_event;
 pub mod user;

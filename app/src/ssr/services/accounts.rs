@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use std::sync::OnceLock;
 
-use crate::error::AppError;
+use crate::error::{on_unique, AppError};
 use crate::ssr::entities::{sign_in_failure, user};
 
 /// The only thing a failed sign-in says, whatever failed.
@@ -111,28 +111,17 @@ pub async fn sign_up(
     let email = normalize_email(email)?;
     check_password(password)?;
     let password_hash = hash_password(password.to_owned()).await?;
-    let created = user::ActiveModel {
+    user::ActiveModel {
         email: Set(email),
         password_hash: Set(password_hash),
         created_at: Set(now),
         ..Default::default()
     }
     .insert(db)
-    .await;
-    match created {
-        Ok(user) => Ok(user),
-        Err(err)
-            if matches!(
-                err.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            Err(AppError::Conflict(
-                "An account with this email already exists. Sign in instead.".to_owned(),
-            ))
-        }
-        Err(err) => Err(err.into()),
-    }
+    .await
+    .map_err(on_unique(
+        "An account with this email already exists. Sign in instead.",
+    ))
 }
 
 /// Checks an email and password. Says only [`SIGN_IN_FAILED`] on any mismatch,

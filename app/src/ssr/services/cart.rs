@@ -3,47 +3,24 @@
 //! one transaction whose first statement writes, so SQLite queues concurrent
 //! writers instead of failing them, and PostgreSQL row locks order them.
 
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait, Value,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QueryTrait, StatementBuilder, TransactionTrait,
 };
 use std::collections::HashMap;
 
 use crate::error::AppError;
 use crate::ssr::db::statement;
-use crate::ssr::entities::{cart, cart_line, product, session};
-use crate::ssr::services::catalog;
+use crate::ssr::domain::Owner;
+use crate::ssr::entities::cart::{self, CartStatus};
+use crate::ssr::entities::{cart_line, checkout as checkout_row, product};
+use crate::ssr::services::{catalog, checkout, orders};
 use crate::types::{CartLineView, CartView, MAX_LINE_QUANTITY};
 
 /// The sentence for a line the shopper does not have (or that is not theirs: the
 /// answer is the same, so nothing leaks).
 pub const LINE_NOT_FOUND: &str = "That item is not in your cart.";
-
-/// Who a cart belongs to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Owner {
-    User(i32),
-    /// A guest, by session id.
-    Guest(String),
-}
-
-impl Owner {
-    /// The owner of a session's cart: the account when signed in, else the session.
-    pub fn of(session: &session::Model) -> Self {
-        match session.user_id {
-            Some(user_id) => Self::User(user_id),
-            None => Self::Guest(session.id.clone()),
-        }
-    }
-
-    /// The value of `carts.open_key` for this owner's open cart.
-    pub fn open_key(&self) -> String {
-        match self {
-            Self::User(id) => format!("user:{id}"),
-            Self::Guest(session) => format!("session:{session}"),
-        }
-    }
-}
 
 /// Reads a line quantity the shopper typed, allowing 1 to 99 and never more than
 /// what is in stock.
@@ -90,16 +67,19 @@ async fn ensure_open_cart(
     owner: &Owner,
     now: i64,
 ) -> Result<i32, AppError> {
-    let (user_id, session_id): (Option<i32>, Option<String>) = match owner {
-        Owner::User(id) => (Some(*id), None),
-        Owner::Guest(session) => (None, Some(session.clone())),
-    };
-    db.execute_raw(statement(
-        db,
-        "INSERT INTO carts (user_id, session_id, open_key, status, notice, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'open', NULL, $4, $4) ON CONFLICT (open_key) DO NOTHING",
-        vec![user_id.into(), session_id.into(), owner.open_key().into(), now.into()],
-    ))
+    let (user_id, session_id) = owner.columns();
+    cart::Entity::insert(cart::ActiveModel {
+        user_id: Set(user_id),
+        session_id: Set(session_id),
+        open_key: Set(Some(owner.open_key())),
+        status: Set(CartStatus::Open),
+        notice: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([cart::Column::OpenKey])
+    .exec_without_returning(db)
     .await?;
     open_cart(db, owner)
         .await?
@@ -119,25 +99,13 @@ async fn open_cart(
 
 /// Something changed: the cart's one-time notice has been read.
 async fn touch(db: &impl ConnectionTrait, cart_id: i32, now: i64) -> Result<(), AppError> {
-    db.execute_raw(statement(
-        db,
-        "UPDATE carts SET updated_at = $1, notice = NULL WHERE id = $2",
-        vec![now.into(), cart_id.into()],
-    ))
-    .await?;
+    cart::Entity::update_many()
+        .col_expr(cart::Column::UpdatedAt, Expr::value(now))
+        .col_expr(cart::Column::Notice, Expr::value(Option::<String>::None))
+        .filter(cart::Column::Id.eq(cart_id))
+        .exec(db)
+        .await?;
     Ok(())
-}
-
-/// Adds `quantity` of a product to the owner's cart, never past 99 or the stock.
-pub async fn add_to_cart(
-    db: &DatabaseConnection,
-    owner: &Owner,
-    slug: &str,
-    quantity: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    let wanted = Addition::check(db, slug, quantity).await?;
-    add_checked(db, owner, wanted, now).await
 }
 
 /// A product and quantity that may go into a cart, checked before anything is
@@ -175,19 +143,7 @@ pub async fn add_checked(
 
     let txn = db.begin().await?;
     let cart_id = ensure_open_cart(&txn, owner, now).await?;
-    // One statement adds or tops up the line, and only while it stays within the
-    // ceiling: two adds racing cannot pass it.
-    let changed = txn
-        .execute_raw(statement(
-            &txn,
-            "INSERT INTO cart_lines (cart_id, product_id, quantity, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity \
-             WHERE cart_lines.quantity + excluded.quantity <= $5",
-            vec![cart_id.into(), product.id.into(), quantity.into(), now.into(), ceiling.into()],
-        ))
-        .await?
-        .rows_affected();
-    if changed == 0 {
+    if !add_within(&txn, cart_id, product.id, quantity, ceiling, now).await? {
         let held = cart_line::Entity::find()
             .filter(cart_line::Column::CartId.eq(cart_id))
             .filter(cart_line::Column::ProductId.eq(product.id))
@@ -211,6 +167,33 @@ pub async fn add_checked(
     touch(&txn, cart_id, now).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Adds `quantity` to the cart's line for a product (making the line if there is
+/// none), only while the line stays within `ceiling`; `false` when it would not.
+///
+/// Raw SQL because the upsert and its `WHERE` must be one statement: two adds
+/// racing each other cannot then pass the ceiling together, and the query
+/// builder's `ON CONFLICT` has no `WHERE` on its update.
+async fn add_within(
+    txn: &impl ConnectionTrait,
+    cart_id: i32,
+    product_id: i32,
+    quantity: i32,
+    ceiling: i32,
+    now: i64,
+) -> Result<bool, AppError> {
+    let changed = txn
+        .execute_raw(statement(
+            txn,
+            "INSERT INTO cart_lines (cart_id, product_id, quantity, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity \
+             WHERE cart_lines.quantity + excluded.quantity <= $5",
+            vec![cart_id.into(), product_id.into(), quantity.into(), now.into(), ceiling.into()],
+        ))
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
 }
 
 /// The owner's line `line_id`, with its product; a line in anyone else's cart is
@@ -262,14 +245,12 @@ pub async fn set_quantity(
     };
     let wanted = check_quantity(typed.saturating_add(step), product.stock)?;
 
-    change_line(
-        db,
-        cart.id,
-        now,
-        "UPDATE cart_lines SET quantity = $1 WHERE id = $2 AND cart_id = $3",
-        vec![wanted.into(), line.id.into(), cart.id.into()],
-    )
-    .await
+    let change = cart_line::Entity::update_many()
+        .col_expr(cart_line::Column::Quantity, Expr::value(wanted))
+        .filter(cart_line::Column::Id.eq(line.id))
+        .filter(cart_line::Column::CartId.eq(cart.id))
+        .into_query();
+    change_line(db, cart.id, now, &change).await
 }
 
 /// Takes a line out of the owner's cart.
@@ -280,31 +261,23 @@ pub async fn remove_line(
     now: i64,
 ) -> Result<(), AppError> {
     let (cart, line) = owned_line(db, owner, line_id).await?;
-    change_line(
-        db,
-        cart.id,
-        now,
-        "DELETE FROM cart_lines WHERE id = $1 AND cart_id = $2",
-        vec![line.id.into(), cart.id.into()],
-    )
-    .await
+    let change = cart_line::Entity::delete_many()
+        .filter(cart_line::Column::Id.eq(line.id))
+        .filter(cart_line::Column::CartId.eq(cart.id))
+        .into_query();
+    change_line(db, cart.id, now, &change).await
 }
 
-/// Runs one statement on a line of cart `cart_id` and clears the cart's notice, in
-/// one transaction; a statement that touched no row means the line is gone.
+/// Runs one change to a line of cart `cart_id` and clears the cart's notice, in
+/// one transaction; a change that touched no row means the line is gone.
 async fn change_line(
     db: &DatabaseConnection,
     cart_id: i32,
     now: i64,
-    sql: &str,
-    values: Vec<Value>,
+    change: &impl StatementBuilder,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let changed = txn
-        .execute_raw(statement(&txn, sql, values))
-        .await?
-        .rows_affected();
-    if changed == 0 {
+    if txn.execute(change).await?.rows_affected() == 0 {
         txn.rollback().await?;
         return Err(AppError::not_found(LINE_NOT_FOUND));
     }
@@ -327,30 +300,17 @@ pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<Ca
         .order_by_asc(cart_line::Column::Id)
         .all(db)
         .await?;
-    let products: HashMap<i32, product::Model> = product::Entity::find()
-        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-
-    // Units this cart's own open checkout holds in reserve are still the shopper's.
-    let reserved: HashMap<i32, i32> = db
-        .query_all_raw(statement(
-            db,
-            "SELECT l.product_id, l.quantity FROM checkout_lines l \
-             JOIN checkouts k ON k.id = l.checkout_id WHERE k.open_key = $1",
-            vec![cart.id.into()],
-        ))
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get("", "product_id")?, row.try_get("", "quantity")?)))
-        .collect::<Result<_, AppError>>()?;
+    let products = catalog::by_ids(db, lines.iter().map(|l| l.product_id)).await?;
+    // Units this cart's own live checkout holds in reserve are still the shopper's.
+    let live = checkout::live_checkout(db, cart.id).await?;
+    let reserved = match &live {
+        Some(live) => checkout::reserved_by(db, live.id).await?,
+        None => HashMap::new(),
+    };
     let mut view = CartView {
         cart_id: Some(cart.id),
         notice: cart.notice,
-        payment_error: crate::ssr::services::orders::last_payment_error(db, cart.id).await?,
+        payment_error: live.and_then(|live| live.last_payment_error),
         ..CartView::empty()
     };
     for line in lines {
@@ -387,10 +347,34 @@ pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<Ca
     Ok(view)
 }
 
+/// What cart `cart_id` asks to pay for, in the order the lines were added.
+pub async fn wanted(
+    db: &impl ConnectionTrait,
+    cart_id: i32,
+) -> Result<Vec<checkout::Wanted>, AppError> {
+    Ok(cart_line::Entity::find()
+        .filter(cart_line::Column::CartId.eq(cart_id))
+        .order_by_asc(cart_line::Column::CreatedAt)
+        .order_by_asc(cart_line::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|line| checkout::Wanted {
+            product_id: line.product_id,
+            quantity: line.quantity,
+        })
+        .collect())
+}
+
 /// How many units the owner's cart holds, for the header badge.
 ///
 /// One query on every page, counting exactly what [`view`] counts: units of lines
-/// whose product is still sold and in stock for that quantity.
+/// whose product is still sold and in stock for that quantity, counting what the
+/// cart's own live checkout holds in reserve.
+///
+/// Raw SQL because it is the header's badge on every page: one statement that
+/// joins the cart, its lines, the products and the reservation, where asking the
+/// catalog and checkout services would cost four round trips a page.
 pub async fn item_count(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<u32, AppError> {
     let Some(owner) = owner else {
         return Ok(0);
@@ -402,7 +386,7 @@ pub async fn item_count(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Res
              JOIN carts c ON c.id = l.cart_id JOIN products p ON p.id = l.product_id \
              WHERE c.open_key = $1 AND p.active AND p.stock + COALESCE((SELECT SUM(r.quantity) \
              FROM checkout_lines r JOIN checkouts k ON k.id = r.checkout_id \
-             WHERE k.open_key = c.id AND r.product_id = p.id), 0) >= l.quantity",
+             WHERE k.live_cart_id = c.id AND r.product_id = p.id), 0) >= l.quantity",
             vec![owner.open_key().into()],
         ))
         .await?;
@@ -411,6 +395,47 @@ pub async fn item_count(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Res
         None => 0,
     };
     u32::try_from(units).map_err(|_| AppError::Internal)
+}
+
+/// The bought units leave the cart that paid (or, after a sign-in, the account's
+/// open cart): a line bought whole is deleted, a line the shopper has since raised
+/// keeps the difference.
+///
+/// Raw SQL because each statement must compare every cart line with its
+/// checkout line in one pass, inside the fulfilment's transaction; reading the
+/// lines first and writing them after would race the shopper's own changes.
+pub async fn remove_bought_units(
+    txn: &impl ConnectionTrait,
+    checkout: &checkout_row::Model,
+) -> Result<(), AppError> {
+    let account_cart_key = checkout.user_id.map(|id| Owner::User(id).open_key());
+    txn.execute_raw(statement(
+        txn,
+        "UPDATE cart_lines SET quantity = quantity - (SELECT l.quantity FROM checkout_lines l \
+         WHERE l.checkout_id = $1 AND l.product_id = cart_lines.product_id) \
+         WHERE cart_id IN (SELECT id FROM carts WHERE id = $2 OR open_key = $3) \
+         AND quantity > (SELECT COALESCE(MAX(l.quantity), 2147483647) FROM checkout_lines l \
+         WHERE l.checkout_id = $1 AND l.product_id = cart_lines.product_id)",
+        vec![
+            checkout.id.into(),
+            checkout.cart_id.into(),
+            account_cart_key.clone().into(),
+        ],
+    ))
+    .await?;
+    txn.execute_raw(statement(
+        txn,
+        "DELETE FROM cart_lines WHERE cart_id IN (SELECT id FROM carts WHERE id = $2 OR open_key = $3) \
+         AND quantity <= (SELECT COALESCE(MAX(l.quantity), 0) FROM checkout_lines l \
+         WHERE l.checkout_id = $1 AND l.product_id = cart_lines.product_id)",
+        vec![
+            checkout.id.into(),
+            checkout.cart_id.into(),
+            account_cart_key.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// What a merge did.
@@ -439,22 +464,21 @@ pub async fn merge_guest_cart(
     let account = Owner::User(user_id);
     let txn = db.begin().await?;
 
-    let closed = txn
-        .query_one_raw(statement(
-            &txn,
-            "UPDATE carts SET status = 'merged', open_key = NULL, updated_at = $1 \
-             WHERE open_key = $2 RETURNING id",
-            vec![now.into(), guest.open_key().into()],
-        ))
+    let closed = cart::Entity::update_many()
+        .col_expr(cart::Column::Status, Expr::value(CartStatus::Merged))
+        .col_expr(cart::Column::OpenKey, Expr::value(Option::<String>::None))
+        .col_expr(cart::Column::UpdatedAt, Expr::value(now))
+        .filter(cart::Column::OpenKey.eq(guest.open_key()))
+        .exec_with_returning(&txn)
         .await?;
-    // Orders placed as a guest in this browser become the account's, whether or
-    // not there is a cart to bring over.
-    crate::ssr::services::orders::adopt_guest_orders(&txn, guest_session_id, user_id).await?;
-    let Some(row) = closed else {
+    // Orders and checkouts made as a guest in this browser become the account's,
+    // whether or not there is a cart to bring over.
+    orders::adopt_guest_orders(&txn, guest_session_id, user_id).await?;
+    checkout::adopt_guest_checkouts(&txn, guest_session_id, user_id).await?;
+    let Some(guest_cart_id) = closed.first().map(|cart| cart.id) else {
         txn.commit().await?;
         return Ok(MergeOutcome::default());
     };
-    let guest_cart_id: i32 = row.try_get("", "id")?;
 
     let guest_lines = cart_line::Entity::find()
         .filter(cart_line::Column::CartId.eq(guest_cart_id))
@@ -478,13 +502,7 @@ pub async fn merge_guest_cart(
         .into_iter()
         .map(|line| (line.product_id, line.quantity))
         .collect();
-    let products: HashMap<i32, product::Model> = product::Entity::find()
-        .filter(product::Column::Id.is_in(guest_lines.iter().map(|l| l.product_id)))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let products = catalog::by_ids(&txn, guest_lines.iter().map(|l| l.product_id)).await?;
 
     for line in guest_lines {
         let Some(product) = products.get(&line.product_id).filter(|p| p.active) else {
@@ -506,12 +524,19 @@ pub async fn merge_guest_cart(
         if kept == 0 || kept == already {
             continue;
         }
-        txn.execute_raw(statement(
-            &txn,
-            "INSERT INTO cart_lines (cart_id, product_id, quantity, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity",
-            vec![account_cart_id.into(), product.id.into(), kept.into(), now.into()],
-        ))
+        cart_line::Entity::insert(cart_line::ActiveModel {
+            cart_id: Set(account_cart_id),
+            product_id: Set(product.id),
+            quantity: Set(kept),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([cart_line::Column::CartId, cart_line::Column::ProductId])
+                .update_column(cart_line::Column::Quantity)
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
         .await?;
     }
 
@@ -523,12 +548,12 @@ pub async fn merge_guest_cart(
             outcome.notes.join(" ")
         ))
     };
-    txn.execute_raw(statement(
-        &txn,
-        "UPDATE carts SET updated_at = $1, notice = $2 WHERE id = $3",
-        vec![now.into(), notice.into(), account_cart_id.into()],
-    ))
-    .await?;
+    cart::Entity::update_many()
+        .col_expr(cart::Column::UpdatedAt, Expr::value(now))
+        .col_expr(cart::Column::Notice, Expr::value(notice))
+        .filter(cart::Column::Id.eq(account_cart_id))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     Ok(outcome)
 }
@@ -573,11 +598,5 @@ mod tests {
                 "{raw}"
             );
         }
-    }
-
-    #[test]
-    fn owners_have_distinct_open_keys() {
-        assert_eq!(Owner::User(7).open_key(), "user:7");
-        assert_eq!(Owner::Guest("ab".into()).open_key(), "session:ab");
     }
 }

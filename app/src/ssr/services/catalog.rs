@@ -1,6 +1,7 @@
 //! Reading the catalog.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
 
 use crate::error::AppError;
 use crate::ssr::entities::product;
@@ -40,6 +41,20 @@ pub async fn find_active(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found(PRODUCT_NOT_FOUND))
+}
+
+/// The products with these ids, sold or not, by id.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, product::Model>, AppError> {
+    Ok(product::Entity::find()
+        .filter(product::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|product| (product.id, product))
+        .collect())
 }
 
 /// A product's page, by its slug.

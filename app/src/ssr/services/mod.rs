@@ -1,7 +1,14 @@
 //! The store's rules, as plain functions over a database connection.
+//!
+//! They depend on each other in one direction only: `cart` asks `checkout` and
+//! `orders`; `fulfilment` asks `checkout`, `orders` and `confirmation`; `checkout`
+//! asks `catalog`. Shared types (who owns what) live in `ssr::domain`.
 
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod confirmation;
+pub mod fulfilment;
 pub mod orders;
+pub mod stripe_events;

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A browser's session, guest (`user_id` empty) or signed in. `id` is the SHA-256
+/// A shopper session (a browser's session), guest (`user_id` empty) or signed in. `id` is the SHA-256
 /// of the cookie's token, never the token itself.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]

@@ -1,0 +1,64 @@
+//! A checkout's hold on stock, as single statements. Each is raw SQL because the
+//! check and the change must be one statement over rows that other checkouts
+//! are changing at the same moment; the query builder would need a read and then
+//! a write.
+
+use sea_orm::ConnectionTrait;
+
+use crate::error::AppError;
+use crate::ssr::db::statement;
+
+/// Takes `quantity` units of a product out of stock, only if that many are there.
+///
+/// Raw SQL because the check and the decrement must be one statement: a read
+/// followed by a write would let two shoppers both take the last unit.
+pub async fn take_stock(
+    txn: &impl ConnectionTrait,
+    product_id: i32,
+    quantity: i32,
+) -> Result<bool, AppError> {
+    let taken = txn
+        .execute_raw(statement(
+            txn,
+            "UPDATE products SET stock = stock - $1 WHERE id = $2 AND active AND stock >= $1",
+            vec![quantity.into(), product_id.into()],
+        ))
+        .await?
+        .rows_affected();
+    Ok(taken == 1)
+}
+
+/// Puts every unit a checkout reserved back on sale.
+///
+/// Raw SQL because it is one set-based update over the checkout's lines; the
+/// query builder would need a read and a write per product.
+pub async fn return_stock(txn: &impl ConnectionTrait, checkout_id: i32) -> Result<(), AppError> {
+    txn.execute_raw(statement(
+        txn,
+        "UPDATE products SET stock = stock + (SELECT COALESCE(SUM(l.quantity), 0) FROM checkout_lines l \
+         WHERE l.checkout_id = $1 AND l.product_id = products.id) \
+         WHERE id IN (SELECT product_id FROM checkout_lines WHERE checkout_id = $1)",
+        vec![checkout_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Paid after its reservation lapsed: the goods are sold all the same, down to
+/// zero at the least.
+///
+/// Raw SQL because it is one set-based update of every product on the checkout,
+/// each clamped at zero in the same statement.
+pub async fn sell_released_stock(
+    txn: &impl ConnectionTrait,
+    checkout_id: i32,
+) -> Result<(), AppError> {
+    txn.execute_raw(statement(
+        txn,
+        "UPDATE products SET stock = CASE WHEN stock >= l.quantity THEN stock - l.quantity ELSE 0 END \
+         FROM checkout_lines l WHERE l.checkout_id = $1 AND l.product_id = products.id",
+        vec![checkout_id.into()],
+    ))
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! The two calls checkout makes to Stripe: create the Checkout Session for a
+//! reserved checkout, and close one whose cart has changed.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use super::Reserved;
+use crate::error::AppError;
+use crate::ssr::domain::Owner;
+use crate::ssr::payments::{Payments, SESSION_LIFETIME_SECS};
+
+/// The sentence for any Stripe failure: nothing was charged, and what to do.
+pub const STRIPE_UNAVAILABLE: &str =
+    "We could not open the payment page just now. Nothing was charged; please try again in a moment.";
+
+/// A Checkout Session Stripe made: its id, its page and when it expires.
+pub struct OpenedSession {
+    pub id: String,
+    pub url: String,
+    pub expires_at: i64,
+}
+
+/// Closes a session whose cart changed, so it can no longer be paid. `Ok` when it
+/// is closed (or had already expired); an error when Stripe cannot be reached or
+/// the session has just been paid.
+pub async fn expire_session(payments: &Payments, session_id: &str) -> Result<(), AppError> {
+    use stripe_checkout::checkout_session::{ExpireCheckoutSession, RetrieveCheckoutSession};
+    use stripe_shared::CheckoutSessionStatus;
+    let Err(err) = ExpireCheckoutSession::new(session_id)
+        .send(payments.client())
+        .await
+    else {
+        return Ok(());
+    };
+    // Already expired (its event is on its way) is fine; paid is not.
+    let session = RetrieveCheckoutSession::new(session_id)
+        .send(payments.client())
+        .await
+        .map_err(|retrieve| {
+            tracing::warn!(error = %err, retrieve = %retrieve, "could not close an outdated checkout session");
+            AppError::Conflict(STRIPE_UNAVAILABLE.to_owned())
+        })?;
+    if session.status == Some(CheckoutSessionStatus::Expired) {
+        return Ok(());
+    }
+    Err(AppError::Conflict(
+        "Your payment for this cart has just gone through. Please check your email or your orders before paying again."
+            .to_owned(),
+    ))
+}
+
+/// Creates the Stripe Checkout Session for a reserved checkout.
+pub async fn create_session(
+    payments: &Payments,
+    base_url: &str,
+    reserved: &Reserved<'_>,
+    now: i64,
+) -> Result<OpenedSession, AppError> {
+    use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
+    use stripe_checkout::checkout_session::{
+        CreateCheckoutSession, CreateCheckoutSessionLineItems,
+        CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionPaymentIntentData,
+        ProductData,
+    };
+    use stripe_shared::CheckoutSessionMode;
+
+    let Reserved {
+        payer,
+        cart_id,
+        checkout_id,
+        frozen,
+    } = *reserved;
+    let currency = stripe_types::Currency::from_str(&frozen.currency.code().to_ascii_lowercase())
+        .map_err(|_| AppError::Internal)?;
+    let mut items = Vec::with_capacity(frozen.lines.len());
+    for line in &frozen.lines {
+        let mut product = ProductData::new(line.name.clone());
+        product.images = Some(vec![format!("{base_url}{}", line.image_path)]);
+        let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency.clone());
+        price.unit_amount = Some(line.unit_amount);
+        price.product_data = Some(product);
+        let mut item = CreateCheckoutSessionLineItems::new();
+        item.price_data = Some(price);
+        item.quantity = Some(u64::try_from(line.quantity).map_err(|_| AppError::Internal)?);
+        items.push(item);
+    }
+    // Ids only: never the shopper session's cookie token.
+    let mut metadata: HashMap<String, String> = HashMap::from([
+        ("checkout_id".to_owned(), checkout_id.to_string()),
+        ("cart_id".to_owned(), cart_id.to_string()),
+    ]);
+    if let Owner::User(user_id) = payer.owner {
+        metadata.insert("user_id".to_owned(), user_id.to_string());
+    }
+    let mut intent = CreateCheckoutSessionPaymentIntentData::new();
+    intent.metadata = Some(metadata.clone());
+    let expires_at = now + SESSION_LIFETIME_SECS;
+    let mut request = CreateCheckoutSession::new()
+        .mode(CheckoutSessionMode::Payment)
+        .line_items(items)
+        .client_reference_id(checkout_id.to_string())
+        .metadata(metadata)
+        .payment_intent_data(intent)
+        .success_url(format!(
+            "{base_url}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"
+        ))
+        .cancel_url(format!("{base_url}/cart"))
+        .expires_at(expires_at);
+    if let Some(email) = payer.email {
+        request = request.customer_email(email);
+    }
+    // The key names this checkout record: a retry of the same call gets the same
+    // session back instead of a second one.
+    let key = IdempotencyKey::new(idempotency_key(checkout_id, &frozen.fingerprint))
+        .map_err(|_| AppError::Internal)?;
+    let session = request
+        .customize()
+        .request_strategy(RequestStrategy::Idempotent(key))
+        .send(payments.client())
+        .await
+        .map_err(|err| {
+            tracing::error!(checkout = checkout_id, error = %err, "Stripe refused to create a checkout session");
+            AppError::Conflict(STRIPE_UNAVAILABLE.to_owned())
+        })?;
+    let url = session.url.clone().ok_or_else(|| {
+        tracing::error!(
+            checkout = checkout_id,
+            "Stripe returned a checkout session without a URL"
+        );
+        AppError::Conflict(STRIPE_UNAVAILABLE.to_owned())
+    })?;
+    Ok(OpenedSession {
+        id: session.id.as_str().to_owned(),
+        url,
+        expires_at: session.expires_at,
+    })
+}
+
+/// The `Idempotency-Key` of a checkout's session: the record and its contents.
+pub fn idempotency_key(checkout_id: i32, fingerprint: &str) -> String {
+    let short = fingerprint.get(..16).unwrap_or(fingerprint);
+    format!("shopfront-checkout-{checkout_id}-{short}")
+}

@@ -1,0 +1,235 @@
+//! Fulfilment: the one path from "Stripe says paid" to an order, used by the
+//! webhook and by the success page alike.
+//!
+//! [`fulfil`] runs inside the caller's transaction. The order's unique Stripe
+//! session id makes any number of racing fulfilments of one session produce one
+//! order; everything else (items, stock, cart) happens only for the one that
+//! inserted it. [`fulfil_and_confirm`] is the whole sequence: fulfil, commit, then
+//! send the confirmation.
+
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait,
+    TryInsertResult,
+};
+
+use crate::error::AppError;
+use crate::ssr::entities::{checkout_line, order, order_item};
+use crate::ssr::mail::Mailer;
+use crate::ssr::services::{cart, checkout as checkouts, confirmation, orders};
+
+/// What Stripe says about a Checkout Session, from a verified event or from
+/// Stripe's API; never from the browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionFacts {
+    pub id: String,
+    pub complete: bool,
+    pub paid: bool,
+    pub amount_total: Option<i64>,
+    pub currency: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<&stripe_shared::CheckoutSession> for SessionFacts {
+    fn from(session: &stripe_shared::CheckoutSession) -> Self {
+        use stripe_shared::{CheckoutSessionPaymentStatus, CheckoutSessionStatus};
+        Self {
+            id: session.id.as_str().to_owned(),
+            complete: session.status == Some(CheckoutSessionStatus::Complete),
+            paid: session.payment_status == CheckoutSessionPaymentStatus::Paid,
+            amount_total: session.amount_total,
+            currency: session.currency.as_ref().map(|c| c.to_string()),
+            email: session
+                .customer_details
+                .as_ref()
+                .and_then(|details| details.email.clone())
+                .or_else(|| session.customer_email.clone()),
+        }
+    }
+}
+
+/// What fulfilling a session did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fulfilment {
+    /// The order exists; `created` is true for the call that made it.
+    Placed {
+        order_id: i32,
+        number: String,
+        created: bool,
+    },
+    /// Stripe does not (yet) say the session is complete and paid.
+    NotPaid,
+    /// No checkout of this store made this session.
+    Unknown,
+}
+
+impl Fulfilment {
+    /// The order whose confirmation is now due: one this call made.
+    pub fn just_placed(&self) -> Option<i32> {
+        match self {
+            Self::Placed {
+                order_id,
+                created: true,
+                ..
+            } => Some(*order_id),
+            _ => None,
+        }
+    }
+}
+
+/// The order number for a checkout: readable, and never reused because checkout
+/// ids are not.
+pub fn order_number(checkout_id: i32) -> String {
+    format!("SF-{checkout_id:06}")
+}
+
+/// Fulfils `facts` in a transaction of its own, commits, and then sends the
+/// confirmation of an order this call made. The success page's path; the webhook
+/// runs the same steps around its own event record (see [`confirm_after_commit`]).
+pub async fn fulfil_and_confirm(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    facts: &SessionFacts,
+    now: i64,
+) -> Result<Fulfilment, AppError> {
+    let txn = db.begin().await?;
+    let outcome = fulfil(&txn, facts, now).await?;
+    txn.commit().await?;
+    confirm_after_commit(db, mailer, &outcome, now).await;
+    Ok(outcome)
+}
+
+/// Sends the confirmation of an order that a committed fulfilment just made. A
+/// failure is logged; the order stands.
+pub async fn confirm_after_commit(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    outcome: &Fulfilment,
+    now: i64,
+) {
+    let Some(order_id) = outcome.just_placed() else {
+        return;
+    };
+    if let Err(err) = confirmation::send(db, mailer, order_id, now).await {
+        tracing::error!(order = order_id, error = %err, "the order confirmation was not sent");
+    }
+}
+
+/// Turns a complete, paid session into its order, in the caller's transaction.
+pub async fn fulfil(
+    txn: &impl ConnectionTrait,
+    facts: &SessionFacts,
+    now: i64,
+) -> Result<Fulfilment, AppError> {
+    // Write first, so racing fulfilments of one session take turns.
+    checkouts::lock_by_stripe_session(txn, &facts.id).await?;
+    let Some(checkout) = checkouts::by_stripe_session(txn, &facts.id).await? else {
+        tracing::warn!(stripe_session = %facts.id, "a paid session this store did not create; no order made");
+        return Ok(Fulfilment::Unknown);
+    };
+    if !(facts.complete && facts.paid) {
+        return Ok(Fulfilment::NotPaid);
+    }
+    let amount_matches = facts.amount_total == Some(checkout.amount_total)
+        && facts
+            .currency
+            .as_deref()
+            .is_none_or(|c| c.eq_ignore_ascii_case(&checkout.currency));
+    let stock_was_released = checkout.status.released_stock();
+    let needs_review = !amount_matches || stock_was_released;
+    let number = order_number(checkout.id);
+
+    let inserted = order::Entity::insert(order::ActiveModel {
+        number: Set(number.clone()),
+        checkout_id: Set(checkout.id),
+        stripe_session_id: Set(facts.id.clone()),
+        user_id: Set(checkout.user_id),
+        guest_session_id: Set(checkout.guest_session_id.clone()),
+        email: Set(facts.email.clone().or_else(|| checkout.email.clone())),
+        currency: Set(checkout.currency.clone()),
+        amount_total: Set(checkout.amount_total),
+        stripe_amount_total: Set(facts.amount_total),
+        needs_review: Set(needs_review),
+        confirmation_sent_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([order::Column::StripeSessionId])
+    .exec(txn)
+    .await?;
+    let TryInsertResult::Inserted(inserted) = inserted else {
+        let existing = orders::by_stripe_session(txn, &facts.id)
+            .await?
+            .ok_or(AppError::Internal)?;
+        return Ok(Fulfilment::Placed {
+            order_id: existing.id,
+            number,
+            created: false,
+        });
+    };
+    let order_id = inserted.last_insert_id;
+
+    copy_lines(txn, checkout.id, order_id).await?;
+
+    checkouts::mark_paid(txn, checkout.id, now).await?;
+    if stock_was_released {
+        checkouts::sell_released_stock(txn, checkout.id).await?;
+        tracing::error!(order = %number, checkout = checkout.id, status = ?checkout.status, "paid after its stock was released; flagged for review");
+    }
+    cart::remove_bought_units(txn, &checkout).await?;
+
+    if !amount_matches {
+        tracing::error!(
+            order = %number,
+            expected = checkout.amount_total,
+            stripe = ?facts.amount_total,
+            "Stripe's amount differs from the checkout; the order is flagged for review"
+        );
+    }
+    tracing::info!(order = %number, checkout = checkout.id, total = checkout.amount_total, "order placed");
+    Ok(Fulfilment::Placed {
+        order_id,
+        number,
+        created: true,
+    })
+}
+
+/// The order's items: the checkout's frozen lines, copied in one statement.
+async fn copy_lines(
+    txn: &impl ConnectionTrait,
+    checkout_id: i32,
+    order_id: i32,
+) -> Result<(), AppError> {
+    use sea_orm::sea_query::{Expr, Order, Query};
+    use sea_orm::ColumnTrait;
+    let lines = Query::select()
+        .expr(Expr::value(order_id))
+        .columns([
+            checkout_line::Column::ProductId,
+            checkout_line::Column::Name,
+            checkout_line::Column::UnitAmount,
+            checkout_line::Column::Quantity,
+            checkout_line::Column::LineTotal,
+        ])
+        .from(checkout_line::Entity)
+        .and_where(checkout_line::Column::CheckoutId.eq(checkout_id))
+        .order_by(checkout_line::Column::Id, Order::Asc)
+        .to_owned();
+    let copy = Query::insert()
+        .into_table(order_item::Entity)
+        .columns([
+            order_item::Column::OrderId,
+            order_item::Column::ProductId,
+            order_item::Column::Name,
+            order_item::Column::UnitAmount,
+            order_item::Column::Quantity,
+            order_item::Column::LineTotal,
+        ])
+        .select_from(lines)
+        .map_err(|err| {
+            tracing::error!(error = %err, "the order items copy could not be built");
+            AppError::Internal
+        })?
+        .to_owned();
+    txn.execute(&copy).await?;
+    Ok(())
+}
