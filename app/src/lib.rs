@@ -4,7 +4,6 @@
 // Leptos' statically typed views nest deeply; erasing them everywhere would cost speed.
 #![recursion_limit = "256"]
 
-pub mod actions;
 pub mod components;
 pub mod error;
 pub mod pages;
@@ -18,7 +17,6 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::actions::StoreActions;
 use crate::components::Header;
 use crate::pages::{
     CartPage, CheckoutSuccessPage, HomePage, NotFound, OrderPage, OrdersPage, ProductPage,
@@ -60,17 +58,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The header and the routes, with the shared actions in context. It sits inside
-/// the router so that the actions see errors brought back to a page by a form
-/// posted without JavaScript.
+/// The header and the routes, with the outcome of a form posted to get here (if
+/// any) in context for its [`LiveForm`](crate::components::LiveForm).
 #[component]
 fn StoreFrame() -> impl IntoView {
-    // `<Routes>` offers the error a no-JavaScript form post brought back in the URL
-    // only once it renders; the actions are made before it, so offer it first.
-    leptos_router::hooks::use_url()
-        .read_untracked()
-        .provide_server_action_error();
-    StoreActions::provide();
+    #[cfg(feature = "ssr")]
+    provide_context(crate::ssr::form_outcome::take());
     let shopper = Resource::new(|| (), |_| get_shopper());
     view! {
         <Header shopper />

@@ -1,4 +1,5 @@
-//! Gives server fn errors their real HTTP status.
+//! Gives server fn errors their real HTTP status, and keeps them out of the
+//! addresses form posts are sent back to.
 //!
 //! server_fn answers every error with 500 and the serialised error in the body,
 //! including errors that are the caller's (a missing field). The body is our
@@ -7,9 +8,12 @@
 //! which passes through untouched.
 
 use axum::body::{to_bytes, Body};
-use axum::http::{Response, StatusCode};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Response, StatusCode};
+use std::sync::Arc;
 
 use app::error::AppError;
+use app::ssr::form_outcome;
 
 /// The header server_fn puts on error responses.
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
@@ -33,4 +37,32 @@ pub async fn fix_status(response: Response<Body>) -> Response<Body> {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A server fn that refused a browser's plain form post before its own code ran
+/// (a field it could not read) is answered by Leptos with a redirect whose
+/// address carries the error (`__err`), which a page would show. The error goes
+/// into the store's outcome cookie instead, the address loses it, and the form's
+/// page shows the store's sentence once.
+pub async fn move_form_errors_out_of_the_address(
+    State(base): State<Arc<str>>,
+    mut response: Response<Body>,
+) -> Response<Body> {
+    let Some(location) = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .filter(|location| location.contains("__err=") || location.contains("__path="))
+        .map(str::to_owned)
+    else {
+        return response;
+    };
+    let (back, cookie) = form_outcome::rewrite_redirect(&location, &base);
+    if let Ok(back) = HeaderValue::from_str(&back) {
+        response.headers_mut().insert(header::LOCATION, back);
+    }
+    if let Some(cookie) = cookie.and_then(|cookie| HeaderValue::from_str(&cookie).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }

@@ -34,9 +34,9 @@ pub enum StartupError {
     #[error("could not open the database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("could not set up email: {0}")]
-    Mail(String),
+    Mail(#[from] app::ssr::mail::MailError),
     #[error("could not set up the Stripe client: {0}")]
-    Stripe(String),
+    Stripe(#[from] stripe::StripeError),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: String, source: io::Error },
 }
@@ -118,8 +118,7 @@ impl Application {
                 LOCAL_STRIPE_KEY,
                 Some(&format!("http://{reachable}/local-stripe/")),
             ),
-        }
-        .map_err(StartupError::Stripe)?;
+        }?;
         // The store verifies events with the configured secrets, or with the one
         // the local stand-in signs with.
         let mut secrets = settings.stripe.webhook_secrets.clone();
@@ -137,8 +136,7 @@ impl Application {
             settings.smtp_url.as_ref().map(Secret::expose),
             settings.data_dir.join("outbox"),
             &settings.mail_from,
-        )
-        .map_err(StartupError::Mail)?;
+        )?;
 
         let webhook = WebhookState {
             db: db.clone(),
@@ -229,6 +227,10 @@ pub fn router(
         )
         .fallback(file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_status::fix_status))
+        .layer(axum::middleware::map_response_with_state(
+            state.public_base_url.clone(),
+            server_fn_status::move_form_errors_out_of_the_address,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
@@ -309,7 +311,7 @@ async fn housekeeping(db: DatabaseConnection) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     loop {
         every_hour.tick().await;
-        let now = sessions::now();
+        let now = app::ssr::clock::now();
         match sessions::purge_expired(&db, now).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "purged expired sessions"),

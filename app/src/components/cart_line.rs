@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use lucide_leptos::{Minus, Plus, Trash};
 
-use crate::components::Price;
+use crate::components::{LiveForm, Price};
 use crate::icon;
 use crate::server_fns::cart::{RemoveCartLine, UpdateCartLine};
 use crate::types::CartLineView;
@@ -17,7 +17,9 @@ use crate::types::CartLineView;
 #[component]
 pub fn CartLineRow(line: CartLineView) -> impl IntoView {
     let id = line.id.to_string();
-    let control = |what: &str| format!("{what}-{}", line.id);
+    let remove_id = id.clone();
+    let line_id = line.id;
+    let control = move |what: &str| format!("{what}-{line_id}");
     let product_href = format!("/products/{}", line.slug);
     let name = line.name.clone();
     let (quantity_label, fewer, more, remove_label) = (
@@ -62,7 +64,7 @@ pub fn CartLineRow(line: CartLineView) -> impl IntoView {
                 </div>
                 {unavailable}
                 <div class="flex flex-wrap items-center justify-between gap-2">
-                    <form method="post" action=UpdateCartLine::url() class="group">
+                    <LiveForm action=UpdateCartLine::url() shared_result=true>
                         <input type="hidden" name="line_id" value=id.clone() />
                         <button type="submit" name="step" value="0" class="sr-only" tabindex="-1" aria-hidden="true">
                             "Update quantity"
@@ -106,16 +108,16 @@ pub fn CartLineRow(line: CartLineView) -> impl IntoView {
                                 </span>
                             </button>
                         </div>
-                    </form>
-                    <form method="post" action=RemoveCartLine::url() class="group">
-                        <input type="hidden" name="line_id" value=id />
+                    </LiveForm>
+                    <LiveForm action=RemoveCartLine::url() shared_result=true>
+                        <input type="hidden" name="line_id" value=remove_id />
                         <button type="submit" class="btn-danger-ghost px-3" aria-label=remove_label>
                             <span aria-hidden="true">
                                 {icon!(Trash, 20)}
                             </span>
                             <span class="text-sm">"Remove"</span>
                         </button>
-                    </form>
+                    </LiveForm>
                 </div>
             </div>
         </li>

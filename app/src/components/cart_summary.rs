@@ -2,30 +2,24 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use lucide_leptos::Lock;
 
-use crate::components::{Alert, AlertKind, PendingIcon, Price};
+use crate::components::{LiveForm, PendingIcon, Price};
 use crate::icon;
 use crate::server_fns::checkout::CreateStripeCheckoutSession;
 use crate::types::CartView;
 
 /// The cart's total and the Checkout button, disabled with its reason when the
-/// cart is empty. The button is a real form posting to
+/// cart is empty. The button is a [`LiveForm`] posting to
 /// `create_stripe_checkout_session`, which sends the browser on to the payment
-/// page (`data-navigate`: the page is left, not answered in place). A refusal
-/// comes back to the cart in its address and is shown here.
+/// page (`navigate`: the page is left, not answered in place). A refusal comes
+/// back to the cart and is shown under the button.
 #[component]
 pub fn CartSummary(cart: CartView) -> impl IntoView {
-    let checkout = ServerAction::<CreateStripeCheckoutSession>::new();
     let empty = cart.item_count == 0;
     let items = match cart.item_count {
         1 => "1 item".to_owned(),
         n => format!("{n} items"),
     };
     let cart_id = cart.cart_id.map(|id| id.to_string()).unwrap_or_default();
-    let refusal = checkout
-        .value()
-        .get_untracked()
-        .and_then(Result::err)
-        .map(|err| view! { <Alert kind=AlertKind::Danger message=err.to_string() /> });
     view! {
         <aside
             class="card flex flex-col gap-4 shadow-md lg:sticky lg:top-24"
@@ -48,7 +42,7 @@ pub fn CartSummary(cart: CartView) -> impl IntoView {
                 </div>
             </dl>
             <p class="caption">"Shipping and taxes are settled on the payment page."</p>
-            <form method="post" action=CreateStripeCheckoutSession::url() class="group" data-navigate="">
+            <LiveForm action=CreateStripeCheckoutSession::url() navigate=true testid="checkout-result">
                 <input type="hidden" name="cart_id" value=cart_id />
                 <button
                     type="submit"
@@ -61,7 +55,7 @@ pub fn CartSummary(cart: CartView) -> impl IntoView {
                     </PendingIcon>
                     "Checkout securely"
                 </button>
-            </form>
+            </LiveForm>
             {empty
                 .then(|| {
                     view! {
@@ -70,7 +64,6 @@ pub fn CartSummary(cart: CartView) -> impl IntoView {
                         </p>
                     }
                 })}
-            {refusal}
         </aside>
     }
 }

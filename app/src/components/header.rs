@@ -1,14 +1,16 @@
 use leptos::prelude::*;
 use lucide_leptos::{LogIn, LogOut, Package, ShoppingCart, User};
 
-use crate::actions::StoreActions;
+use leptos::server_fn::ServerFn;
+
+use crate::components::IconLink;
 use crate::icon;
+use crate::server_fns::account::SignOut;
 use crate::types::ShopperView;
 
 /// The sticky top bar: store name, account menu, cart with its item count.
 #[component]
 pub fn Header(shopper: Resource<Result<ShopperView, crate::error::AppError>>) -> impl IntoView {
-    let actions = StoreActions::from_context();
     view! {
         <header class="sticky top-0 z-10 border-b border-line bg-surface">
             <div class="mx-auto flex h-16 max-w-6xl items-center justify-between gap-4 px-4 sm:px-6 lg:px-8">
@@ -20,7 +22,7 @@ pub fn Header(shopper: Resource<Result<ShopperView, crate::error::AppError>>) ->
                         {move || Suspend::new(async move {
                             let shopper = shopper.await.unwrap_or_default();
                             view! {
-                                <AccountMenu email=shopper.email actions />
+                                <AccountMenu email=shopper.email />
                                 <CartLink count=shopper.cart_count />
                             }
                         })}
@@ -70,7 +72,7 @@ fn CartLink(count: u32) -> impl IntoView {
 /// "Sign in" for guests; for an account, a menu (a `<details>`, so it opens
 /// without JavaScript) with the email and Sign out.
 #[component]
-fn AccountMenu(email: Option<String>, actions: StoreActions) -> impl IntoView {
+fn AccountMenu(email: Option<String>) -> impl IntoView {
     match email {
         None => view! {
             <a href="/account/sign-in" class="btn-ghost px-3" data-testid="sign-in-link">
@@ -91,20 +93,17 @@ fn AccountMenu(email: Option<String>, actions: StoreActions) -> impl IntoView {
                 </summary>
                 <div class="card absolute right-0 mt-2 flex w-64 flex-col gap-3 shadow-md">
                     <p class="caption truncate">"Signed in as " <span class="text-ink">{email}</span></p>
-                    <a href="/account/orders" class="btn-ghost justify-start">
-                        <span aria-hidden="true">
-                            {icon!(Package, 20)}
-                        </span>
+                    <IconLink href="/account/orders" class="btn-ghost justify-start" icon=icon!(Package, 20)>
                         "Your orders"
-                    </a>
-                    <ActionForm action=actions.sign_out>
+                    </IconLink>
+                    <form method="post" action=SignOut::url()>
                         <button type="submit" class="btn-secondary w-full">
                             <span aria-hidden="true">
                                 {icon!(LogOut, 20)}
                             </span>
                             "Sign out"
                         </button>
-                    </ActionForm>
+                    </form>
                 </div>
             </details>
         }

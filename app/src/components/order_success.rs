@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use lucide_leptos::{ArrowLeft, CircleCheck, Package};
 
-use crate::components::Price;
+use crate::components::{IconLink, Price};
 use crate::icon;
 use crate::types::OrderView;
 
@@ -37,21 +37,15 @@ pub fn OrderSuccess(order: OrderView, signed_in: bool) -> impl IntoView {
                     }
                 })}
             <div class="flex flex-col gap-3 sm:flex-row sm:justify-center">
-                <a href="/" class="btn-primary">
-                    <span aria-hidden="true">
-                        {icon!(ArrowLeft, 20)}
-                    </span>
+                <IconLink href="/" class="btn-primary" icon=icon!(ArrowLeft, 20)>
                     "Continue shopping"
-                </a>
+                </IconLink>
                 {signed_in
                     .then(|| {
                         view! {
-                            <a href="/account/orders" class="btn-secondary">
-                                <span aria-hidden="true">
-                                    {icon!(Package, 20)}
-                                </span>
+                            <IconLink href="/account/orders" class="btn-secondary" icon=icon!(Package, 20)>
                                 "View your orders"
-                            </a>
+                            </IconLink>
                         }
                     })}
             </div>

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lucide_leptos::LogIn;
 
-use crate::components::{Alert, AlertKind, InPlace, PendingIcon};
+use crate::components::{InPlace, LiveForm, PendingIcon};
 use crate::icon;
 use crate::server_fns::account::{SignIn, SignUp};
 
@@ -79,16 +79,9 @@ fn AccountFields(sign_up: bool, next: String) -> impl IntoView {
     } else {
         (SignIn::url(), "Sign in")
     };
-    let refusal = if sign_up {
-        ServerAction::<SignUp>::new().value().get_untracked()
-    } else {
-        ServerAction::<SignIn>::new().value().get_untracked()
-    }
-    .and_then(Result::err)
-    .map(|err| view! { <Alert kind=AlertKind::Danger message=err.to_string() /> });
     view! {
         <InPlace>
-            <form method="post" action=url class="group">
+            <LiveForm action=url testid="account-error">
                 <div class="flex flex-col gap-4">
                     <input type="hidden" name="next" value=next />
                     <div class="flex flex-col gap-1">
@@ -125,11 +118,8 @@ fn AccountFields(sign_up: bool, next: String) -> impl IntoView {
                         </PendingIcon>
                         {button}
                     </button>
-                    <div aria-live="polite" data-testid="account-error" data-live="account-error">
-                        {refusal}
-                    </div>
                 </div>
-            </form>
+            </LiveForm>
         </InPlace>
     }
 }

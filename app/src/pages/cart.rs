@@ -1,9 +1,10 @@
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use lucide_leptos::ShoppingCart;
 
-use crate::components::{Alert, AlertKind, CartLineRow, CartSummary, InPlace};
+use crate::components::{Alert, AlertKind, CartLineRow, CartSummary, FormResult, InPlace};
 use crate::icon;
 use crate::pages::ErrorPanel;
 use crate::server_fns::cart::{get_cart, RemoveCartLine, UpdateCartLine};
@@ -110,20 +111,11 @@ fn EmptyCart() -> impl IntoView {
 /// The outcome of the last change to a line that failed, shown above the lines.
 #[component]
 fn LineActionError() -> impl IntoView {
-    let update = ServerAction::<UpdateCartLine>::new();
-    let remove = ServerAction::<RemoveCartLine>::new();
-    let update = update.value().get_untracked().and_then(Result::err);
-    let remove = remove.value().get_untracked().and_then(Result::err);
-    let message = update.or(remove).map(|err| {
-        view! {
-            <div class="mb-6">
-                <Alert kind=AlertKind::Danger message=err.to_string() />
-            </div>
-        }
-    });
     view! {
-        <div aria-live="polite" data-testid="cart-error" data-live="cart-error">
-            {message}
-        </div>
+        <FormResult
+            forms=vec![UpdateCartLine::url(), RemoveCartLine::url()]
+            testid="cart-error"
+            class="mb-6"
+        />
     }
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use lucide_leptos::{ArrowLeft, CircleAlert};
 
+use crate::components::IconLink;
 use crate::error::AppError;
 use crate::icon;
 
@@ -22,12 +23,9 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             </span>
             <h1 class="text-lg font-semibold">"This page could not be shown"</h1>
             <p class="text-muted">{error.to_string()}</p>
-            <a href="/" class="btn-secondary">
-                <span aria-hidden="true">
-                    {icon!(ArrowLeft, 20)}
-                </span>
+            <IconLink href="/" class="btn-secondary" icon=icon!(ArrowLeft, 20)>
                 "Back to the shop"
-            </a>
+            </IconLink>
         </section>
     }
 }

@@ -1,32 +1,16 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
-use crate::actions::StoreActions;
-use crate::components::{Alert, AlertKind, InPlace, ProductTile};
+use crate::components::{FormResult, InPlace, ProductTile};
 use crate::pages::ErrorPanel;
+use crate::server_fns::cart::AddToCart;
 use crate::server_fns::catalog::list_products;
 
 /// `/`: the product grid.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let products = Resource::new(|| (), |_| list_products());
-    // A refusal that names no product's form (see `AddToCartForm`): report it
-    // once, above the grid. Each tile reports its own.
-    let add = StoreActions::from_context().add;
-    let named = use_query_map().read_untracked().get("item").is_some();
-    let page_result = add
-        .value()
-        .get_untracked()
-        .and_then(Result::err)
-        .filter(|_| !named)
-        .map(|err| {
-            view! {
-                <div class="mb-6" data-testid="page-result">
-                    <Alert kind=AlertKind::Danger message=err.to_string() />
-                </div>
-            }
-        });
     view! {
         <Title text="Shop" />
         <section class="page">
@@ -34,7 +18,9 @@ pub fn HomePage() -> impl IntoView {
                 <h1 class="page-title">"Everyday goods, made well"</h1>
                 <p class="text-muted">"Kitchen and home pieces that last, shipped from our small workshop."</p>
             </div>
-            <div data-live="page-result">{page_result}</div>
+            // A refusal that names no product (see `AddToCartForm`) is reported
+            // once, above the grid; each tile reports its own.
+            <FormResult forms=vec![AddToCart::url()] class="mb-6" message_testid="page-result" />
             <Suspense fallback=|| view! { <p class="caption">"Loading the catalog…"</p> }>
                 {move || Suspend::new(async move {
                     match products.await {

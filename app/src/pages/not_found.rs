@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use lucide_leptos::ArrowLeft;
 
+use crate::components::IconLink;
 use crate::icon;
 
 /// The 404 page. On the server it also sets the response status.
@@ -19,12 +20,9 @@ pub fn NotFound() -> impl IntoView {
             <p class="max-w-md text-muted">
                 "The link may be old, or the product may no longer be sold. Everything we have is in the shop."
             </p>
-            <a href="/" class="btn-primary">
-                <span aria-hidden="true">
-                    {icon!(ArrowLeft, 20)}
-                </span>
+            <IconLink href="/" class="btn-primary" icon=icon!(ArrowLeft, 20)>
                 "Back to the shop"
-            </a>
+            </IconLink>
         </section>
     }
 }

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use lucide_leptos::{ArrowLeft, Package};
 
-use crate::components::{OrderItems, Price};
+use crate::components::{IconLink, OrderItems, Price};
 use crate::icon;
 use crate::pages::ErrorPanel;
 use crate::server_fns::orders::{get_order, list_orders};
@@ -88,12 +88,13 @@ pub fn OrderPage() -> impl IntoView {
                                         <p class="caption">"Placed on " {order.placed_on.clone()}</p>
                                     </div>
                                     <OrderItems order=order.clone() />
-                                    <a href="/account/orders" class="btn-secondary self-start">
-                                        <span aria-hidden="true">
-                                            {icon!(ArrowLeft, 20)}
-                                        </span>
+                                    <IconLink
+                                        href="/account/orders"
+                                        class="btn-secondary self-start"
+                                        icon=icon!(ArrowLeft, 20)
+                                    >
                                         "All orders"
-                                    </a>
+                                    </IconLink>
                                 </article>
                             }
                                 .into_any()

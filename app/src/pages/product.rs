@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 use lucide_leptos::ArrowLeft;
 
 use crate::components::product_tile::StockNote;
-use crate::components::{AddToCartForm, InPlace, Price};
+use crate::components::{AddToCartForm, IconLink, InPlace, Price};
 use crate::error::AppError;
 use crate::icon;
 use crate::pages::{ErrorPanel, NotFound};
@@ -36,12 +36,9 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         <Title text=product.name.clone() />
         <Meta name="description" content=product.description.clone() />
         <section class="page">
-            <a href="/" class="btn-ghost -ml-4 mb-4 text-sm">
-                <span aria-hidden="true">
-                    {icon!(ArrowLeft, 16)}
-                </span>
+            <IconLink href="/" class="btn-ghost -ml-4 mb-4 text-sm" icon=icon!(ArrowLeft, 16)>
                 "All products"
-            </a>
+            </IconLink>
             <div class="grid grid-cols-1 gap-8 md:grid-cols-2">
                 <img
                     src=product.image_path

@@ -21,13 +21,26 @@ pub async fn sign_up(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::ssr::services::accounts;
-    use crate::ssr::{app_state, sessions, shopper};
-    let state = app_state()?;
-    let user = accounts::sign_up(&state.db, &email, &password, sessions::now()).await?;
-    tracing::info!(user = user.id, "account created");
-    shopper::sign_in_as(&state, user.id).await?;
-    leptos_axum::redirect(&safe_next(next.as_deref()));
-    Ok(())
+    use crate::ssr::{app_state, clock, shopper};
+    use leptos::server_fn::ServerFn;
+    let outcome = async {
+        let state = app_state()?;
+        let user = accounts::sign_up(&state.db, &email, &password, clock::now()).await?;
+        tracing::info!(user = user.id, "account created");
+        shopper::sign_in_as(&state, user.id).await
+    }
+    .await;
+    finish(SignUp::PATH, next.as_deref(), outcome)
+}
+
+/// Goes on to `next` once signed in; a refusal goes back to the form.
+#[cfg(feature = "ssr")]
+fn finish(form: &str, next: Option<&str>, outcome: Result<(), AppError>) -> Result<(), AppError> {
+    match &outcome {
+        Ok(()) => leptos_axum::redirect(&safe_next(next)),
+        Err(_) => crate::ssr::form_outcome::answer(form, None, &outcome),
+    }
+    outcome
 }
 
 /// Signs in, bringing the guest cart along.
@@ -38,13 +51,16 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::ssr::services::accounts;
-    use crate::ssr::{app_state, sessions, shopper};
-    let state = app_state()?;
-    let client = shopper::client_address();
-    let user = accounts::sign_in(&state.db, &email, &password, &client, sessions::now()).await?;
-    shopper::sign_in_as(&state, user.id).await?;
-    leptos_axum::redirect(&safe_next(next.as_deref()));
-    Ok(())
+    use crate::ssr::{app_state, clock, shopper};
+    use leptos::server_fn::ServerFn;
+    let outcome = async {
+        let state = app_state()?;
+        let client = shopper::client_address();
+        let user = accounts::sign_in(&state.db, &email, &password, &client, clock::now()).await?;
+        shopper::sign_in_as(&state, user.id).await
+    }
+    .await;
+    finish(SignIn::PATH, next.as_deref(), outcome)
 }
 
 /// Signs out; the account's cart stays with the account.

@@ -9,56 +9,65 @@ use crate::types::CheckoutResult;
 /// browser's post, gets a redirect there.
 #[server(endpoint = "create_stripe_checkout_session")]
 pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, AppError> {
-    use crate::ssr::entities::user;
-    use crate::ssr::services::{cart, checkout};
-    use crate::ssr::{app_state, sessions, shopper};
-    use sea_orm::EntityTrait;
+    use crate::ssr::{form_outcome, shopper};
+    use leptos::server_fn::ServerFn;
+    let outcome = start_checkout(&cart_id).await;
+    match &outcome {
+        // A browser's form post goes on to the payment page.
+        Ok(url) if shopper::wants_html() => leptos_axum::redirect(url),
+        Ok(_) => {}
+        Err(_) => form_outcome::answer(CreateStripeCheckoutSession::PATH, None, &outcome),
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn start_checkout(cart_id: &str) -> Result<String, AppError> {
+    use crate::ssr::services::{accounts, cart, checkout};
+    use crate::ssr::RequestContext;
     use tracing::Instrument;
 
-    let state = app_state()?;
-    let current = shopper::current(&state).await?;
+    let request = RequestContext::read().await?;
     let not_found = || AppError::not_found("That cart was not found.");
-    let owner = current.owner().ok_or_else(not_found)?;
+    let owner = request.require_owner(not_found)?;
     let requested: i32 = cart_id.trim().parse().map_err(|_| not_found())?;
-    let view = cart::view(&state.db, Some(&owner)).await?;
+    let view = cart::view(request.db(), Some(&owner)).await?;
     if view.cart_id != Some(requested) {
         return Err(not_found());
     }
-    let email = match current.user_id() {
-        Some(id) => user::Entity::find_by_id(id)
-            .one(&state.db)
-            .await?
-            .map(|user| user.email),
+    let wanted = cart::wanted(request.db(), requested).await?;
+    let email = match request.user_id() {
+        Some(id) => accounts::email_of(request.db(), id).await?,
         None => None,
     };
     // Run to the end even if the shopper's connection drops meanwhile. Cut off
     // between reserving the stock and recording Stripe's session, the checkout
     // would be left half-made, and the next click would wait for it and be
     // refused until it went stale.
-    let (db, payments, base_url) = (
-        state.db.clone(),
-        state.payments.clone(),
-        state.public_base_url.clone(),
-    );
-    let now = sessions::now();
+    let RequestContext { state, now, .. } = request;
     let started = tokio::spawn(
         async move {
             let payer = checkout::Payer {
                 owner: &owner,
                 email: email.as_deref(),
             };
-            checkout::start(&db, &payments, &base_url, payer, requested, now).await
+            checkout::start(
+                &state.db,
+                &state.payments,
+                &state.public_base_url,
+                payer,
+                requested,
+                &wanted,
+                now,
+            )
+            .await
         }
         .in_current_span(),
     );
-    let url = started.await.map_err(|err| {
+    started.await.map_err(|err| {
         tracing::error!(error = %err, "the checkout could not be prepared");
         AppError::Internal
-    })??;
-    if shopper::wants_html() {
-        leptos_axum::redirect(&url);
-    }
-    Ok(url)
+    })?
 }
 
 /// The success page's question: has the Checkout Session `session_id` been paid?
@@ -67,28 +76,35 @@ pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, A
 /// started that checkout gets an answer; anyone else gets a 404.
 #[server(endpoint = "create_order")]
 pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError> {
-    use crate::ssr::services::orders::{self, Fulfilment, SessionFacts};
-    use crate::ssr::{app_state, sessions, shopper};
-    use sea_orm::TransactionTrait;
+    use crate::ssr::services::fulfilment::{self, Fulfilment, SessionFacts};
+    use crate::ssr::services::{checkout, orders};
+    use crate::ssr::RequestContext;
     use stripe_checkout::checkout_session::RetrieveCheckoutSession;
     use stripe_shared::CheckoutSessionStatus;
 
-    let state = app_state()?;
-    let owner = shopper::current(&state).await?.owner();
-    let session_id = session_id.trim();
+    let request = RequestContext::read().await?;
+    let owner = request.owner();
+    let checkout_session_id = session_id.trim();
     let not_found = || AppError::not_found("We could not find that payment.");
-    if session_id.is_empty() || session_id.len() > 255 {
+    if checkout_session_id.is_empty() || checkout_session_id.len() > 255 {
         return Err(not_found());
     }
-    let checkout = orders::checkout_by_session(&state.db, session_id)
+    let checkout = checkout::by_stripe_session(request.db(), checkout_session_id)
         .await?
-        .filter(|checkout| checkout.belongs_to(owner.as_ref()))
+        .filter(|checkout| {
+            owner.as_ref().is_some_and(|owner| {
+                owner.owns(checkout.user_id, checkout.guest_session_id.as_deref())
+            })
+        })
         .ok_or_else(not_found)?;
-    if let Some(order) = orders::order_for_session(&state.db, owner.as_ref(), session_id).await? {
+    if let Some(order) =
+        orders::order_for_session(request.db(), owner.as_ref(), checkout_session_id).await?
+    {
         return Ok(CheckoutResult::Placed(order));
     }
 
-    let session = RetrieveCheckoutSession::new(session_id)
+    let state = &request.state;
+    let session = RetrieveCheckoutSession::new(checkout_session_id)
         .send(state.payments.client())
         .await
         .map_err(|err| {
@@ -102,14 +118,9 @@ pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError
         ));
     }
     let facts = SessionFacts::from(&session);
-    let now = sessions::now();
-    let txn = state.db.begin().await?;
-    let outcome = orders::fulfil(&txn, &facts, now).await?;
-    txn.commit().await?;
-    match outcome {
-        Fulfilment::Placed { order_id, .. } => {
-            orders::send_confirmation(&state.db, &state.mailer, order_id, now).await?;
-            let order = orders::order_for_session(&state.db, owner.as_ref(), session_id)
+    match fulfilment::fulfil_and_confirm(&state.db, &state.mailer, &facts, request.now).await? {
+        Fulfilment::Placed { .. } => {
+            let order = orders::order_for_session(&state.db, owner.as_ref(), checkout_session_id)
                 .await?
                 .ok_or(AppError::Internal)?;
             Ok(CheckoutResult::Placed(order))

@@ -5,15 +5,15 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use crate::error::AppError;
-use crate::ssr::entities::session;
-use crate::ssr::services::cart::Owner;
+use crate::ssr::domain::Owner;
+use crate::ssr::entities::shopper_session;
 use crate::ssr::sessions::{self, NewSession};
-use crate::ssr::AppState;
+use crate::ssr::{clock, AppState};
 
 /// The shopper behind a request: their live session, if they have one.
 #[derive(Clone, Debug)]
 pub struct Shopper {
-    pub session: Option<session::Model>,
+    pub session: Option<shopper_session::Model>,
 }
 
 impl Shopper {
@@ -27,7 +27,8 @@ impl Shopper {
     }
 }
 
-fn request_parts() -> Option<http::request::Parts> {
+/// The request being answered, as Leptos hands it to server fns and pages.
+pub fn request_parts() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
 }
 
@@ -53,41 +54,6 @@ pub fn wants_html() -> bool {
             .and_then(|value| value.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
     })
-}
-
-/// Sends a browser's plain form post (see [`wants_html`]) back to the page it
-/// came from, naming the `item` the form was about and carrying the store's
-/// refusal the way Leptos' form redirects do, so that the page reports the
-/// outcome beside that item's own form. Without a usable `Referer`, or for an
-/// item no form would send (too long to be a slug), the usual redirect stands.
-pub fn return_to_form<T>(server_fn_path: &str, item: &str, outcome: &Result<T, AppError>) {
-    if !wants_html() || item.len() > 100 {
-        return;
-    }
-    let Some(mut back) = request_parts()
-        .and_then(|parts| parts.headers.get(http::header::REFERER).cloned())
-        .and_then(|referer| url::Url::parse(referer.to_str().ok()?).ok())
-    else {
-        return;
-    };
-    let kept: Vec<(String, String)> = back
-        .query_pairs()
-        .filter(|(key, _)| !matches!(key.as_ref(), "item" | "__path" | "__err"))
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
-    back.query_pairs_mut()
-        .clear()
-        .extend_pairs(kept)
-        .append_pair("item", item);
-    if let Err(refusal) = outcome {
-        match leptos::server_fn::error::ServerFnUrlError::new(server_fn_path, refusal.clone())
-            .to_url(back.as_str())
-        {
-            Ok(with_refusal) => back = with_refusal,
-            Err(_) => return,
-        }
-    }
-    leptos_axum::redirect(back.as_str());
 }
 
 /// The address the request came from, for throttling sign-in attempts.
@@ -121,7 +87,7 @@ pub async fn current(state: &AppState) -> Result<Shopper, AppError> {
     let Some(token) = cookie_token() else {
         return Ok(Shopper { session: None });
     };
-    let now = sessions::now();
+    let now = clock::now();
     let session = sessions::find(&state.db, &token, now).await?;
     if let Some(session) = &session {
         if sessions::refresh(&state.db, session, now).await? {
@@ -131,13 +97,11 @@ pub async fn current(state: &AppState) -> Result<Shopper, AppError> {
     Ok(Shopper { session })
 }
 
-/// The shopper's session, created now if they have none: the first write to a
-/// cart is what starts a guest session.
-pub async fn current_or_new(state: &AppState) -> Result<session::Model, AppError> {
-    if let Some(session) = current(state).await?.session {
-        return Ok(session);
-    }
-    let NewSession { token, session } = sessions::create(&state.db, None, sessions::now()).await?;
+/// Starts a guest session for a shopper who has none (see
+/// [`RequestContext`](crate::ssr::RequestContext)): the first write to a cart is
+/// what starts one.
+pub async fn start_session(state: &AppState) -> Result<shopper_session::Model, AppError> {
+    let NewSession { token, session } = sessions::create(&state.db, None, clock::now()).await?;
     set_cookie(sessions::cookie(&token, secure(state)));
     Ok(session)
 }
@@ -147,7 +111,7 @@ pub async fn current_or_new(state: &AppState) -> Result<session::Model, AppError
 /// hands the guest's cart and orders to the account.
 pub async fn sign_in_as(state: &AppState, user_id: i32) -> Result<(), AppError> {
     let previous = current(state).await?.session;
-    let now = sessions::now();
+    let now = clock::now();
     let NewSession { token, .. } = sessions::create(&state.db, Some(user_id), now).await?;
     if let Some(previous) = previous {
         if previous.user_id.is_none() {
