@@ -3,11 +3,8 @@
 //! and HTML metacharacters in each text field. Every answer must be a 4xx with a
 //! sentence a person can read (never a 500, a panic or a stack trace), and the
 //! store's data must be exactly as it was.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{browser, spawn_app, TestApp};
+use crate::helpers::{browser, spawn_app, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 
 /// Text that would do damage if it reached SQL or HTML unescaped.

@@ -1,190 +1,35 @@
 //! Checkout end to end over HTTP, against the local Stripe: the server fn, the
 //! hosted page, the signed webhook, fulfilment, and the order pages. Every test
 //! runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{spawn_app, spawn_app_with, TestApp};
-use sea_orm::{ConnectionTrait, Statement};
+use crate::helpers::{event, now, session_id_of, sign, spawn_app, spawn_app_with, TestApp};
+use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const DEAD_ENDPOINT: (&str, &str) = ("LOCAL_STRIPE_WEBHOOK_URL", "http://127.0.0.1:9/api/stripe");
-
-async fn add(app: &TestApp, slug: &str, quantity: &str) {
-    let response = app
-        .server_fn("add_to_cart", &[("slug", slug), ("quantity", quantity)])
-        .await;
-    assert_eq!(response.status(), 200, "adding {slug}");
-}
-
-async fn cart(app: &TestApp) -> Value {
-    app.server_fn("get_cart", &[]).await.json().await.unwrap()
-}
-
-async fn cart_id(app: &TestApp) -> String {
-    cart(app).await["cart_id"].as_i64().unwrap().to_string()
-}
-
-/// Calls the checkout server fn as the hydrated button does.
-async fn checkout(app: &TestApp) -> reqwest::Response {
-    let id = cart_id(app).await;
-    app.server_fn("create_stripe_checkout_session", &[("cart_id", &id)])
-        .await
-}
-
-/// Checks out and returns the payment page's address.
-async fn checkout_url(app: &TestApp) -> String {
-    let response = checkout(app).await;
-    assert_eq!(response.status(), 200);
-    response.json::<String>().await.unwrap()
-}
-
-fn session_id_of(url: &str) -> String {
-    url.rsplit('/').next().unwrap().to_owned()
-}
-
-/// Pays on the hosted page as a browser without JavaScript does.
-async fn pay(app: &TestApp, url: &str, card: &str) -> reqwest::Response {
-    app.client
-        .post(url)
-        .form(&[
-            ("email", "ada@example.com"),
-            ("card_number", card),
-            ("card_expiry", "12 / 34"),
-            ("card_cvc", "123"),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn number(app: &TestApp, sql: &str) -> i64 {
-    common::number(&app.db, sql).await
-}
-
-async fn stock(app: &TestApp, slug: &str) -> i64 {
-    number(
-        app,
-        &format!("SELECT CAST(stock AS BIGINT) FROM products WHERE slug = '{slug}'"),
-    )
-    .await
-}
-
-async fn orders(app: &TestApp) -> i64 {
-    number(app, "SELECT COUNT(*) FROM orders").await
-}
-
-/// Waits for a condition the webhook brings about.
-async fn eventually(app: &TestApp, sql: &str, expected: i64) {
-    for _ in 0..200 {
-        if number(app, sql).await == expected {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!(
-        "{sql} never became {expected} (it is {})",
-        number(app, sql).await
-    );
-}
-
-fn secret(app: &TestApp) -> String {
-    app.stripe
-        .as_ref()
-        .unwrap()
-        .webhook_secret()
-        .expose()
-        .to_owned()
-}
-
-fn sign(secret: &str, timestamp: i64, body: &str) -> String {
-    server::local_stripe::signature::header(secret, timestamp, body.as_bytes())
-}
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-async fn post_event(app: &TestApp, body: &str, signature: Option<String>) -> reqwest::Response {
-    let mut request = app
-        .client
-        .post(app.url("/api/stripe"))
-        .header("content-type", "application/json")
-        .body(body.to_owned());
-    if let Some(signature) = signature {
-        request = request.header("stripe-signature", signature);
-    }
-    request.send().await.unwrap()
-}
-
-/// The stand-in's stored event of a type, for a session (as Stripe would send it).
-async fn stored_event(app: &TestApp, kind: &str, object_id: &str) -> String {
-    let stripe = app.stripe.as_ref().unwrap();
-    let row = stripe
-        .db()
-        .query_one_raw(Statement::from_sql_and_values(
-            sea_orm::DbBackend::Sqlite,
-            "SELECT body FROM ls_events WHERE type = $1 AND object_id = $2",
-            vec![kind.into(), object_id.into()],
-        ))
-        .await
-        .unwrap()
-        .expect("the stand-in recorded the event");
-    row.try_get("", "body").unwrap()
-}
-
-/// The session as Stripe's API shows it now.
-async fn stripe_session(app: &TestApp, id: &str) -> Value {
-    app.client
-        .get(app.url(&format!("/local-stripe/v1/checkout/sessions/{id}")))
-        .bearer_auth("sk_test_shopfront_tests_01")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// An event of `kind` around `object`, with a fresh id.
-fn event(kind: &str, object: Value) -> String {
-    json!({
-        "id": format!("evt_test_{}", uuid::Uuid::new_v4().simple()),
-        "object": "event",
-        "api_version": "2026-09-30.endive",
-        "created": now(),
-        "data": { "object": object },
-        "livemode": false,
-        "pending_webhooks": 1,
-        "request": { "id": null, "idempotency_key": null },
-        "type": kind
-    })
-    .to_string()
-}
 
 // ------------------------------------------------------------ the happy path
 
 #[tokio::test]
 async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
     let app = spawn_app().await;
-    add(&app, "stoneware-mug", "2").await;
-    add(&app, "linen-tea-towel", "1").await;
-    let url = checkout_url(&app).await;
+    app.add("stoneware-mug", "2").await;
+    app.add("linen-tea-towel", "1").await;
+    let url = app.checkout_url().await;
     assert!(
         url.starts_with(&app.url("/local-stripe/pay/cs_test_")),
         "{url}"
     );
-    assert_eq!(stock(&app, "stoneware-mug").await, 38, "two mugs reserved");
+    assert_eq!(app.stock("stoneware-mug").await, 38, "two mugs reserved");
 
     // What Stripe was asked for: today's prices, ids in metadata, our URLs.
     let id = session_id_of(&url);
-    let session = stripe_session(&app, &id).await;
+    let session = app.stripe_session(&id).await;
     assert_eq!(session["amount_total"], 5050);
     assert_eq!(session["currency"], "usd");
     assert_eq!(session["mode"], "payment");
-    let checkout_id = number(&app, "SELECT CAST(id AS BIGINT) FROM checkouts").await;
+    let checkout_id = app.number("SELECT CAST(id AS BIGINT) FROM checkouts").await;
     assert_eq!(
         session["client_reference_id"],
         checkout_id.to_string().as_str()
@@ -205,7 +50,7 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
             .as_str()
     );
 
-    let paid = pay(&app, &url, "4242424242424242").await;
+    let paid = app.pay(&url, "4242424242424242").await;
     assert_eq!(paid.status(), 303);
     let landing = paid.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(
@@ -232,26 +77,27 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
         "a guest has no order history"
     );
 
-    eventually(
-        &app,
+    app.eventually(
         "SELECT COUNT(*) FROM stripe_events WHERE type = 'checkout.session.completed'",
         1,
     )
     .await;
-    assert_eq!(orders(&app).await, 1);
-    assert_eq!(number(&app, "SELECT COUNT(*) FROM order_items").await, 2);
+    assert_eq!(app.orders().await, 1);
+    assert_eq!(app.number("SELECT COUNT(*) FROM order_items").await, 2);
     assert_eq!(
-        number(&app, "SELECT CAST(amount_total AS BIGINT) FROM orders").await,
+        app.number("SELECT CAST(amount_total AS BIGINT) FROM orders")
+            .await,
         5050
     );
-    assert_eq!(stock(&app, "stoneware-mug").await, 38, "sold, not released");
+    assert_eq!(app.stock("stoneware-mug").await, 38, "sold, not released");
     assert_eq!(
-        cart(&app).await["lines"].as_array().unwrap().len(),
+        app.cart().await["lines"].as_array().unwrap().len(),
         0,
         "bought items leave the cart"
     );
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM orders WHERE needs_review").await,
+        app.number("SELECT COUNT(*) FROM orders WHERE needs_review")
+            .await,
         0
     );
 
@@ -282,7 +128,7 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
 
     // Reloading the success page changes nothing.
     assert_eq!(app.client.get(&landing).send().await.unwrap().status(), 200);
-    assert_eq!(orders(&app).await, 1);
+    assert_eq!(app.orders().await, 1);
     assert_eq!(
         std::fs::read_dir(app.data_dir.join("outbox"))
             .unwrap()
@@ -304,13 +150,13 @@ async fn a_signed_in_shopper_pays_with_their_email_and_sees_the_order_in_their_h
         )
         .await;
     assert!(response.status().is_success() || response.status().is_redirection());
-    add(&app, "ceramic-dripper", "1").await;
-    let url = checkout_url(&app).await;
-    let session = stripe_session(&app, &session_id_of(&url)).await;
+    app.add("ceramic-dripper", "1").await;
+    let url = app.checkout_url().await;
+    let session = app.stripe_session(&session_id_of(&url)).await;
     assert_eq!(session["customer_email"], "grace@example.com");
     assert!(session["metadata"]["user_id"].as_str().is_some());
-    assert_eq!(pay(&app, &url, "4242 4242 4242 4242").await.status(), 303);
-    eventually(&app, "SELECT COUNT(*) FROM orders", 1).await;
+    assert_eq!(app.pay(&url, "4242 4242 4242 4242").await.status(), 303);
+    app.eventually("SELECT COUNT(*) FROM orders", 1).await;
     let listed: Value = app
         .server_fn("list_orders", &[])
         .await
@@ -326,10 +172,10 @@ async fn a_signed_in_shopper_pays_with_their_email_and_sees_the_order_in_their_h
 #[tokio::test]
 async fn a_guests_orders_become_the_accounts_at_sign_up() {
     let app = spawn_app().await;
-    add(&app, "beeswax-candle", "1").await;
-    let url = checkout_url(&app).await;
-    assert_eq!(pay(&app, &url, "4242424242424242").await.status(), 303);
-    eventually(&app, "SELECT COUNT(*) FROM orders", 1).await;
+    app.add("beeswax-candle", "1").await;
+    let url = app.checkout_url().await;
+    assert_eq!(app.pay(&url, "4242424242424242").await.status(), 303);
+    app.eventually("SELECT COUNT(*) FROM orders", 1).await;
     let refused = app.server_fn("list_orders", &[]).await;
     assert_eq!(refused.status(), 401, "guests have no order history");
 
@@ -357,16 +203,15 @@ async fn a_guests_orders_become_the_accounts_at_sign_up() {
 #[tokio::test]
 async fn a_decline_then_4242_on_the_same_session_makes_one_order_and_the_cart_says_why() {
     let app = spawn_app().await;
-    add(&app, "glass-carafe", "1").await;
-    let url = checkout_url(&app).await;
-    assert_eq!(pay(&app, &url, "4000000000009995").await.status(), 402);
-    eventually(
-        &app,
+    app.add("glass-carafe", "1").await;
+    let url = app.checkout_url().await;
+    assert_eq!(app.pay(&url, "4000000000009995").await.status(), 402);
+    app.eventually(
         "SELECT COUNT(*) FROM stripe_events WHERE type = 'payment_intent.payment_failed'",
         1,
     )
     .await;
-    let cart_now = cart(&app).await;
+    let cart_now = app.cart().await;
     assert_eq!(
         cart_now["payment_error"],
         "Your card has insufficient funds."
@@ -376,12 +221,12 @@ async fn a_decline_then_4242_on_the_same_session_makes_one_order_and_the_cart_sa
         page.contains("Your card has insufficient funds."),
         "the cart page shows the reason"
     );
-    assert_eq!(orders(&app).await, 0);
+    assert_eq!(app.orders().await, 0);
 
-    assert_eq!(pay(&app, &url, "4242424242424242").await.status(), 303);
-    eventually(&app, "SELECT COUNT(*) FROM orders", 1).await;
+    assert_eq!(app.pay(&url, "4242424242424242").await.status(), 303);
+    app.eventually("SELECT COUNT(*) FROM orders", 1).await;
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM checkouts").await,
+        app.number("SELECT COUNT(*) FROM checkouts").await,
         1,
         "one checkout throughout"
     );
@@ -390,8 +235,8 @@ async fn a_decline_then_4242_on_the_same_session_makes_one_order_and_the_cart_sa
 #[tokio::test]
 async fn checkout_without_javascript_is_answered_with_a_redirect_to_the_pay_page() {
     let app = spawn_app().await;
-    add(&app, "stoneware-mug", "1").await;
-    let id = cart_id(&app).await;
+    app.add("stoneware-mug", "1").await;
+    let id = app.cart_id().await;
     let response = app
         .form_post(
             "create_stripe_checkout_session",
@@ -412,40 +257,38 @@ async fn checkout_without_javascript_is_answered_with_a_redirect_to_the_pay_page
 #[tokio::test]
 async fn a_double_click_reuses_the_open_session_and_a_changed_cart_replaces_it() {
     let app = spawn_app().await;
-    add(&app, "stoneware-mug", "1").await;
-    let (a, b) = tokio::join!(checkout(&app), checkout(&app));
+    app.add("stoneware-mug", "1").await;
+    let (a, b) = tokio::join!(app.checkout(), app.checkout());
     let a: String = a.json().await.unwrap();
     let b: String = b.json().await.unwrap();
     assert_eq!(a, b, "two clicks, one session");
-    assert_eq!(number(&app, "SELECT COUNT(*) FROM checkouts").await, 1);
-    assert_eq!(stock(&app, "stoneware-mug").await, 39);
-    assert_eq!(checkout_url(&app).await, a, "a retry reuses it too");
+    assert_eq!(app.number("SELECT COUNT(*) FROM checkouts").await, 1);
+    assert_eq!(app.stock("stoneware-mug").await, 39);
+    assert_eq!(app.checkout_url().await, a, "a retry reuses it too");
 
-    add(&app, "stoneware-mug", "1").await;
-    let c = checkout_url(&app).await;
+    app.add("stoneware-mug", "1").await;
+    let c = app.checkout_url().await;
     assert_ne!(c, a, "new contents, new session");
     assert_eq!(
-        stripe_session(&app, &session_id_of(&a)).await["status"],
+        app.stripe_session(&session_id_of(&a)).await["status"],
         "expired",
         "the old one can no longer be paid"
     );
     assert_eq!(
-        stock(&app, "stoneware-mug").await,
+        app.stock("stoneware-mug").await,
         38,
         "only the new reservation holds"
     );
     // Closed once: by the store ('canceled') or by Stripe's expired event,
     // whichever lands first; the other finds it closed and changes nothing.
     assert_eq!(
-        number(
-            &app,
-            "SELECT COUNT(*) FROM checkouts WHERE status IN ('canceled', 'expired')"
-        )
-        .await,
+        app.number("SELECT COUNT(*) FROM checkouts WHERE status IN ('canceled', 'expired')")
+            .await,
         1
     );
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM checkouts WHERE status = 'open'").await,
+        app.number("SELECT COUNT(*) FROM checkouts WHERE status = 'open'")
+            .await,
         1,
         "the new session is the one open checkout"
     );
@@ -454,8 +297,8 @@ async fn a_double_click_reuses_the_open_session_and_a_changed_cart_replaces_it()
 #[tokio::test]
 async fn a_shopper_who_leaves_while_stripe_answers_finds_the_session_on_the_next_click() {
     let app = spawn_app().await;
-    add(&app, "stoneware-mug", "1").await;
-    let id = cart_id(&app).await;
+    app.add("stoneware-mug", "1").await;
+    let id = app.cart_id().await;
 
     // Stripe is slow to answer; the shopper's connection drops meanwhile.
     let stripe = app.stripe.clone().expect("tests pay through the stand-in");
@@ -473,30 +316,29 @@ async fn a_shopper_who_leaves_while_stripe_answers_finds_the_session_on_the_next
     drop(held);
 
     // The store finishes what it started: no checkout is left half-made...
-    eventually(
-        &app,
+    app.eventually(
         "SELECT COUNT(*) FROM checkouts WHERE status = 'open' AND stripe_session_id IS NOT NULL",
         1,
     )
     .await;
     // ...so the next click is answered at once with that session.
     let started = std::time::Instant::now();
-    let url = checkout_url(&app).await;
+    let url = app.checkout_url().await;
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "the next click waited {:?}",
         started.elapsed()
     );
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM checkouts").await,
+        app.number("SELECT COUNT(*) FROM checkouts").await,
         1,
         "one checkout, reused"
     );
     assert_eq!(
-        stripe_session(&app, &session_id_of(&url)).await["status"],
+        app.stripe_session(&session_id_of(&url)).await["status"],
         "open"
     );
-    assert_eq!(stock(&app, "stoneware-mug").await, 39, "reserved once");
+    assert_eq!(app.stock("stoneware-mug").await, 39, "reserved once");
 }
 
 #[tokio::test]
@@ -504,17 +346,18 @@ async fn the_last_units_checked_out_by_two_shoppers_at_once_are_reserved_once() 
     let app = spawn_app().await;
     let other = app.other_shopper();
     // Three totes are left; both shoppers want all three.
-    add(&app, "canvas-tote", "3").await;
-    add(&other, "canvas-tote", "3").await;
-    let (a, b) = tokio::join!(checkout(&app), checkout(&other));
+    app.add("canvas-tote", "3").await;
+    other.add("canvas-tote", "3").await;
+    let (a, b) = tokio::join!(app.checkout(), other.checkout());
     let statuses = [a.status().as_u16(), b.status().as_u16()];
     assert!(
         statuses.contains(&200) && statuses.contains(&409),
         "{statuses:?}"
     );
-    assert_eq!(stock(&app, "canvas-tote").await, 0);
+    assert_eq!(app.stock("canvas-tote").await, 0);
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM checkouts WHERE status = 'open'").await,
+        app.number("SELECT COUNT(*) FROM checkouts WHERE status = 'open'")
+            .await,
         1
     );
     let loser = if a.status() == 409 { a } else { b };
@@ -528,9 +371,9 @@ async fn the_last_units_checked_out_by_two_shoppers_at_once_are_reserved_once() 
 #[tokio::test]
 async fn expiry_releases_the_stock_and_leaves_the_cart_as_it_was() {
     let app = spawn_app().await;
-    add(&app, "cast-iron-skillet", "2").await;
-    let url = checkout_url(&app).await;
-    assert_eq!(stock(&app, "cast-iron-skillet").await, 13);
+    app.add("cast-iron-skillet", "2").await;
+    let url = app.checkout_url().await;
+    assert_eq!(app.stock("cast-iron-skillet").await, 13);
     let expired = app
         .client
         .post(app.url(&format!(
@@ -542,20 +385,16 @@ async fn expiry_releases_the_stock_and_leaves_the_cart_as_it_was() {
         .await
         .unwrap();
     assert_eq!(expired.status(), 200);
-    eventually(
-        &app,
-        "SELECT COUNT(*) FROM checkouts WHERE status = 'expired'",
-        1,
-    )
-    .await;
-    assert_eq!(stock(&app, "cast-iron-skillet").await, 15);
+    app.eventually("SELECT COUNT(*) FROM checkouts WHERE status = 'expired'", 1)
+        .await;
+    assert_eq!(app.stock("cast-iron-skillet").await, 15);
     assert_eq!(
-        cart(&app).await["lines"][0]["quantity"],
+        app.cart().await["lines"][0]["quantity"],
         2,
         "the cart is intact"
     );
     // And it can be checked out again.
-    let again = checkout_url(&app).await;
+    let again = app.checkout_url().await;
     assert_ne!(again, url);
 }
 
@@ -568,30 +407,30 @@ async fn a_cart_that_cannot_be_bought_is_refused_with_a_sentence_and_nothing_res
         &[("slug", "stoneware-mug"), ("quantity", "1")],
     )
     .await;
-    let line = cart(&app).await["lines"][0]["id"]
+    let line = app.cart().await["lines"][0]["id"]
         .as_i64()
         .unwrap()
         .to_string();
     app.server_fn("remove_cart_line", &[("line_id", &line)])
         .await;
-    let empty = checkout(&app).await;
+    let empty = app.checkout().await;
     assert_eq!(empty.status(), 400);
     assert!(empty.text().await.unwrap().contains("Your cart is empty"));
 
     // A product withdrawn after it was added.
-    add(&app, "stoneware-mug", "1").await;
+    app.add("stoneware-mug", "1").await;
     app.db
         .execute_unprepared("UPDATE products SET active = false WHERE slug = 'stoneware-mug'")
         .await
         .unwrap();
-    let withdrawn = checkout(&app).await;
+    let withdrawn = app.checkout().await;
     assert_eq!(withdrawn.status(), 409);
     assert!(withdrawn
         .text()
         .await
         .unwrap()
         .contains("Stoneware Mug is no longer sold"));
-    assert_eq!(number(&app, "SELECT COUNT(*) FROM checkouts").await, 0);
+    assert_eq!(app.number("SELECT COUNT(*) FROM checkouts").await, 0);
 
     // Stripe refusing the session (a product with no name) leaves nothing reserved.
     app.db
@@ -600,7 +439,7 @@ async fn a_cart_that_cannot_be_bought_is_refused_with_a_sentence_and_nothing_res
         )
         .await
         .unwrap();
-    let refused = checkout(&app).await;
+    let refused = app.checkout().await;
     assert_eq!(refused.status(), 409);
     assert!(refused
         .text()
@@ -608,16 +447,13 @@ async fn a_cart_that_cannot_be_bought_is_refused_with_a_sentence_and_nothing_res
         .unwrap()
         .contains("Nothing was charged"));
     assert_eq!(
-        stock(&app, "stoneware-mug").await,
+        app.stock("stoneware-mug").await,
         40,
         "the reservation was undone"
     );
     assert_eq!(
-        number(
-            &app,
-            "SELECT COUNT(*) FROM checkouts WHERE status = 'failed'"
-        )
-        .await,
+        app.number("SELECT COUNT(*) FROM checkouts WHERE status = 'failed'")
+            .await,
         1
     );
 }
@@ -625,8 +461,8 @@ async fn a_cart_that_cannot_be_bought_is_refused_with_a_sentence_and_nothing_res
 #[tokio::test]
 async fn more_than_100_different_products_are_refused() {
     let app = spawn_app().await;
-    add(&app, "stoneware-mug", "1").await;
-    let cart_id = cart_id(&app).await;
+    app.add("stoneware-mug", "1").await;
+    let cart_id = app.cart_id().await;
     for i in 0..100 {
         app.db
             .execute_unprepared(&format!(
@@ -643,7 +479,7 @@ async fn more_than_100_different_products_are_refused() {
             .await
             .unwrap();
     }
-    let response = checkout(&app).await;
+    let response = app.checkout().await;
     assert_eq!(response.status(), 400);
     assert!(response
         .text()
@@ -658,9 +494,9 @@ async fn more_than_100_different_products_are_refused() {
 async fn foreign_carts_sessions_and_orders_are_404_and_leak_nothing() {
     let app = spawn_app().await;
     let stranger = app.other_shopper();
-    add(&app, "stoneware-mug", "1").await;
-    add(&stranger, "beeswax-candle", "1").await;
-    let mine = cart_id(&app).await;
+    app.add("stoneware-mug", "1").await;
+    stranger.add("beeswax-candle", "1").await;
+    let mine = app.cart_id().await;
 
     let foreign_cart = stranger
         .server_fn("create_stripe_checkout_session", &[("cart_id", &mine)])
@@ -676,10 +512,10 @@ async fn foreign_carts_sessions_and_orders_are_404_and_leak_nothing() {
         "same answer"
     );
 
-    let url = checkout_url(&app).await;
+    let url = app.checkout_url().await;
     let id = session_id_of(&url);
-    assert_eq!(pay(&app, &url, "4242424242424242").await.status(), 303);
-    eventually(&app, "SELECT COUNT(*) FROM orders", 1).await;
+    assert_eq!(app.pay(&url, "4242424242424242").await.status(), 303);
+    app.eventually("SELECT COUNT(*) FROM orders", 1).await;
 
     let page = stranger
         .get(&format!("/checkout/success?session_id={id}"))
@@ -699,7 +535,9 @@ async fn foreign_carts_sessions_and_orders_are_404_and_leak_nothing() {
         .await;
     assert_eq!(made_up.status(), 404);
 
-    let order_number = number(&app, "SELECT CAST(checkout_id AS BIGINT) FROM orders").await;
+    let order_number = app
+        .number("SELECT CAST(checkout_id AS BIGINT) FROM orders")
+        .await;
     let order_number = format!("SF-{order_number:06}");
     let foreign_order = stranger
         .server_fn("get_order", &[("number", &order_number)])
@@ -723,28 +561,28 @@ async fn foreign_carts_sessions_and_orders_are_404_and_leak_nothing() {
 /// dead), so the test delivers them itself.
 async fn paid_but_undelivered() -> (TestApp, String) {
     let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
-    add(&app, "stoneware-mug", "1").await;
-    let url = checkout_url(&app).await;
-    assert_eq!(pay(&app, &url, "4242424242424242").await.status(), 303);
+    app.add("stoneware-mug", "1").await;
+    let url = app.checkout_url().await;
+    assert_eq!(app.pay(&url, "4242424242424242").await.status(), 303);
     (app, session_id_of(&url))
 }
 
 #[tokio::test]
 async fn the_same_completed_event_three_times_at_once_makes_one_order() {
     let (app, id) = paid_but_undelivered().await;
-    let body = stored_event(&app, "checkout.session.completed", &id).await;
-    let signature = sign(&secret(&app), now(), &body);
+    let body = app.stored_event("checkout.session.completed", &id).await;
+    let signature = sign(&app.secret(), now(), &body);
     let (a, b, c) = tokio::join!(
-        post_event(&app, &body, Some(signature.clone())),
-        post_event(&app, &body, Some(signature.clone())),
-        post_event(&app, &body, Some(signature.clone())),
+        app.post_event(&body, Some(signature.clone())),
+        app.post_event(&body, Some(signature.clone())),
+        app.post_event(&body, Some(signature.clone())),
     );
     for response in [a, b, c] {
         assert_eq!(response.status(), 200);
     }
-    assert_eq!(orders(&app).await, 1);
-    assert_eq!(number(&app, "SELECT COUNT(*) FROM order_items").await, 1);
-    assert_eq!(number(&app, "SELECT COUNT(*) FROM stripe_events").await, 1);
+    assert_eq!(app.orders().await, 1);
+    assert_eq!(app.number("SELECT COUNT(*) FROM order_items").await, 1);
+    assert_eq!(app.number("SELECT COUNT(*) FROM stripe_events").await, 1);
     assert_eq!(
         std::fs::read_dir(app.data_dir.join("outbox"))
             .unwrap()
@@ -752,28 +590,30 @@ async fn the_same_completed_event_three_times_at_once_makes_one_order() {
         1
     );
     // A fourth, later: acknowledged as already processed, still one.
-    let later = post_event(&app, &body, Some(sign(&secret(&app), now(), &body))).await;
+    let later = app
+        .post_event(&body, Some(sign(&app.secret(), now(), &body)))
+        .await;
     assert_eq!(later.status(), 200);
     assert_eq!(later.text().await.unwrap(), "Already processed.");
-    assert_eq!(orders(&app).await, 1);
+    assert_eq!(app.orders().await, 1);
 }
 
 #[tokio::test]
 async fn the_webhook_and_the_success_page_racing_make_one_order() {
     let (app, id) = paid_but_undelivered().await;
-    let body = stored_event(&app, "checkout.session.completed", &id).await;
-    let signature = sign(&secret(&app), now(), &body);
+    let body = app.stored_event("checkout.session.completed", &id).await;
+    let signature = sign(&app.secret(), now(), &body);
     let path = format!("/checkout/success?session_id={id}");
     let form = [("session_id", id.as_str())];
     let (hook, page, fn_call) = tokio::join!(
-        post_event(&app, &body, Some(signature)),
+        app.post_event(&body, Some(signature)),
         app.get(&path),
         app.server_fn("create_order", &form),
     );
     assert_eq!(hook.status(), 200);
     assert_eq!(page.status(), 200);
     assert_eq!(fn_call.status(), 200);
-    assert_eq!(orders(&app).await, 1);
+    assert_eq!(app.orders().await, 1);
     let html = page.text().await.unwrap();
     let placed: Value = fn_call.json().await.unwrap();
     let number = placed["Placed"]["number"].as_str().unwrap().to_owned();
@@ -783,31 +623,26 @@ async fn the_webhook_and_the_success_page_racing_make_one_order() {
 #[tokio::test]
 async fn a_payment_failure_after_completion_changes_nothing() {
     let (app, id) = paid_but_undelivered().await;
-    let body = stored_event(&app, "checkout.session.completed", &id).await;
-    post_event(&app, &body, Some(sign(&secret(&app), now(), &body))).await;
-    let intent_id = stripe_session(&app, &id).await["payment_intent"]
+    let body = app.stored_event("checkout.session.completed", &id).await;
+    app.post_event(&body, Some(sign(&app.secret(), now(), &body)))
+        .await;
+    let intent_id = app.stripe_session(&id).await["payment_intent"]
         .as_str()
         .unwrap()
         .to_owned();
-    let mut intent: Value = app
-        .client
-        .get(app.url(&format!("/local-stripe/v1/payment_intents/{intent_id}")))
-        .bearer_auth("sk_test_shopfront_tests_01")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mut intent = app
+        .stripe_api(&format!("payment_intents/{intent_id}"))
+        .await;
     intent["status"] = json!("requires_payment_method");
     intent["last_payment_error"] = json!({"type": "card_error", "code": "card_declined", "decline_code": "generic_decline", "message": "Your card was declined."});
     let failed = event("payment_intent.payment_failed", intent);
-    let response = post_event(&app, &failed, Some(sign(&secret(&app), now(), &failed))).await;
+    let response = app
+        .post_event(&failed, Some(sign(&app.secret(), now(), &failed)))
+        .await;
     assert_eq!(response.status(), 200);
-    assert_eq!(orders(&app).await, 1);
+    assert_eq!(app.orders().await, 1);
     assert_eq!(
-        number(
-            &app,
+        app.number(
             "SELECT COUNT(*) FROM checkouts WHERE status = 'paid' AND last_payment_error IS NULL"
         )
         .await,
@@ -818,30 +653,23 @@ async fn a_payment_failure_after_completion_changes_nothing() {
 #[tokio::test]
 async fn completed_but_unpaid_waits_for_async_payment_succeeded() {
     let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
-    add(&app, "enamel-bowl-set", "1").await;
-    let url = checkout_url(&app).await;
+    app.add("enamel-bowl-set", "1").await;
+    let url = app.checkout_url().await;
     let id = session_id_of(&url);
-    let mut session = stripe_session(&app, &id).await;
+    let mut session = app.stripe_session(&id).await;
     session["status"] = json!("complete");
     session["payment_status"] = json!("unpaid");
     let completed = event("checkout.session.completed", session.clone());
     assert_eq!(
-        post_event(
-            &app,
-            &completed,
-            Some(sign(&secret(&app), now(), &completed))
-        )
-        .await
-        .status(),
+        app.post_event(&completed, Some(sign(&app.secret(), now(), &completed)))
+            .await
+            .status(),
         200
     );
-    assert_eq!(orders(&app).await, 0, "no order before the money arrives");
+    assert_eq!(app.orders().await, 0, "no order before the money arrives");
     assert_eq!(
-        number(
-            &app,
-            "SELECT COUNT(*) FROM checkouts WHERE status = 'processing'"
-        )
-        .await,
+        app.number("SELECT COUNT(*) FROM checkouts WHERE status = 'processing'")
+            .await,
         1
     );
     let page = app.get(&format!("/checkout/success?session_id={id}")).await;
@@ -854,70 +682,61 @@ async fn completed_but_unpaid_waits_for_async_payment_succeeded() {
     session["payment_status"] = json!("paid");
     let succeeded = event("checkout.session.async_payment_succeeded", session);
     assert_eq!(
-        post_event(
-            &app,
-            &succeeded,
-            Some(sign(&secret(&app), now(), &succeeded))
-        )
-        .await
-        .status(),
+        app.post_event(&succeeded, Some(sign(&app.secret(), now(), &succeeded)))
+            .await
+            .status(),
         200
     );
-    assert_eq!(orders(&app).await, 1);
+    assert_eq!(app.orders().await, 1);
 }
 
 #[tokio::test]
 async fn an_async_payment_failure_releases_the_stock() {
     let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
-    add(&app, "enamel-bowl-set", "2").await;
-    let id = session_id_of(&checkout_url(&app).await);
-    assert_eq!(stock(&app, "enamel-bowl-set").await, 18);
-    let session = stripe_session(&app, &id).await;
+    app.add("enamel-bowl-set", "2").await;
+    let id = session_id_of(&app.checkout_url().await);
+    assert_eq!(app.stock("enamel-bowl-set").await, 18);
+    let session = app.stripe_session(&id).await;
     let failed = event("checkout.session.async_payment_failed", session);
     assert_eq!(
-        post_event(&app, &failed, Some(sign(&secret(&app), now(), &failed)))
+        app.post_event(&failed, Some(sign(&app.secret(), now(), &failed)))
             .await
             .status(),
         200
     );
-    assert_eq!(stock(&app, "enamel-bowl-set").await, 20);
-    assert_eq!(orders(&app).await, 0);
+    assert_eq!(app.stock("enamel-bowl-set").await, 20);
+    assert_eq!(app.orders().await, 0);
 }
 
 #[tokio::test]
 async fn an_amount_that_differs_from_the_checkout_is_flagged_for_review() {
     let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
-    add(&app, "stoneware-mug", "1").await;
-    let id = session_id_of(&checkout_url(&app).await);
-    let mut session = stripe_session(&app, &id).await;
+    app.add("stoneware-mug", "1").await;
+    let id = session_id_of(&app.checkout_url().await);
+    let mut session = app.stripe_session(&id).await;
     session["status"] = json!("complete");
     session["payment_status"] = json!("paid");
     session["amount_total"] = json!(1);
     let completed = event("checkout.session.completed", session);
     assert_eq!(
-        post_event(
-            &app,
-            &completed,
-            Some(sign(&secret(&app), now(), &completed))
-        )
-        .await
-        .status(),
+        app.post_event(&completed, Some(sign(&app.secret(), now(), &completed)))
+            .await
+            .status(),
         200
     );
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM orders WHERE needs_review").await,
+        app.number("SELECT COUNT(*) FROM orders WHERE needs_review")
+            .await,
         1
     );
     assert_eq!(
-        number(
-            &app,
-            "SELECT CAST(stripe_amount_total AS BIGINT) FROM orders"
-        )
-        .await,
+        app.number("SELECT CAST(stripe_amount_total AS BIGINT) FROM orders")
+            .await,
         1
     );
     assert_eq!(
-        number(&app, "SELECT CAST(amount_total AS BIGINT) FROM orders").await,
+        app.number("SELECT CAST(amount_total AS BIGINT) FROM orders")
+            .await,
         1800
     );
 }
@@ -926,7 +745,7 @@ async fn an_amount_that_differs_from_the_checkout_is_flagged_for_review() {
 async fn events_for_sessions_this_store_did_not_create_are_acknowledged_and_ignored() {
     let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
     let fixture: Value = serde_json::from_str(include_str!(
-        "fixtures/stripe/fixture_checkout_session.json"
+        "../fixtures/stripe/fixture_checkout_session.json"
     ))
     .unwrap();
     let mut session = fixture;
@@ -934,18 +753,18 @@ async fn events_for_sessions_this_store_did_not_create_are_acknowledged_and_igno
     session["payment_status"] = json!("paid");
     let body = event("checkout.session.completed", session);
     assert_eq!(
-        post_event(&app, &body, Some(sign(&secret(&app), now(), &body)))
+        app.post_event(&body, Some(sign(&app.secret(), now(), &body)))
             .await
             .status(),
         200
     );
-    assert_eq!(orders(&app).await, 0);
+    assert_eq!(app.orders().await, 0);
     let other = event(
         "customer.created",
         json!({"id": "cus_1", "object": "customer"}),
     );
     assert_eq!(
-        post_event(&app, &other, Some(sign(&secret(&app), now(), &other)))
+        app.post_event(&other, Some(sign(&app.secret(), now(), &other)))
             .await
             .status(),
         200
@@ -955,8 +774,8 @@ async fn events_for_sessions_this_store_did_not_create_are_acknowledged_and_igno
 #[tokio::test]
 async fn only_a_good_signature_on_the_exact_bytes_is_accepted() {
     let (app, id) = paid_but_undelivered().await;
-    let body = stored_event(&app, "checkout.session.completed", &id).await;
-    let key = secret(&app);
+    let body = app.stored_event("checkout.session.completed", &id).await;
+    let key = app.secret();
     let t = now();
     let good = server::local_stripe::signature::v1(&key, t, body.as_bytes());
     let other = server::local_stripe::signature::v1("whsec_someone_else", t, body.as_bytes());
@@ -989,7 +808,7 @@ async fn only_a_good_signature_on_the_exact_bytes_is_accepted() {
         ),
     ];
     for (case, signature, payload) in refused {
-        let response = post_event(&app, &payload, signature).await;
+        let response = app.post_event(&payload, signature).await;
         assert_eq!(response.status(), 400, "{case}");
         assert!(
             !response.text().await.unwrap().is_empty(),
@@ -1006,20 +825,24 @@ async fn only_a_good_signature_on_the_exact_bytes_is_accepted() {
         .unwrap();
     assert_eq!(not_utf8.status(), 400);
     let huge = "x".repeat(1024 * 1024 + 1);
-    let too_big = post_event(&app, &huge, Some(sign(&key, t, &huge))).await;
+    let too_big = app.post_event(&huge, Some(sign(&key, t, &huge))).await;
     assert_eq!(too_big.status(), 413);
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM stripe_events").await,
+        app.number("SELECT COUNT(*) FROM stripe_events").await,
         0,
         "refusals write nothing"
     );
-    assert_eq!(orders(&app).await, 0);
+    assert_eq!(app.orders().await, 0);
 
     // Two v1 values, the good one first or second: accepted.
-    let both = post_event(&app, &body, Some(format!("t={t},v1={other},v1={good}"))).await;
+    let both = app
+        .post_event(&body, Some(format!("t={t},v1={other},v1={good}")))
+        .await;
     assert_eq!(both.status(), 200);
-    assert_eq!(orders(&app).await, 1);
-    let reversed = post_event(&app, &body, Some(format!("t={t},v1={good},v1={other}"))).await;
+    assert_eq!(app.orders().await, 1);
+    let reversed = app
+        .post_event(&body, Some(format!("t={t},v1={good},v1={other}")))
+        .await;
     assert_eq!(reversed.status(), 200, "a redelivery, also accepted");
 }
 
@@ -1033,24 +856,23 @@ async fn while_a_secret_is_rolled_events_signed_with_either_are_accepted() {
         ),
     ])
     .await;
-    add(&app, "stoneware-mug", "1").await;
-    let url = checkout_url(&app).await;
+    app.add("stoneware-mug", "1").await;
+    let url = app.checkout_url().await;
     let id = session_id_of(&url);
-    pay(&app, &url, "4242424242424242").await;
-    let body = stored_event(&app, "checkout.session.completed", &id).await;
-    let old = post_event(&app, &body, Some(sign("whsec_old_secret_0", now(), &body))).await;
+    app.pay(&url, "4242424242424242").await;
+    let body = app.stored_event("checkout.session.completed", &id).await;
+    let old = app
+        .post_event(&body, Some(sign("whsec_old_secret_0", now(), &body)))
+        .await;
     assert_eq!(
         old.status(),
         200,
         "the old secret still works during the roll"
     );
-    assert_eq!(orders(&app).await, 1);
-    let unknown = post_event(
-        &app,
-        &body,
-        Some(sign("whsec_retired_secret", now(), &body)),
-    )
-    .await;
+    assert_eq!(app.orders().await, 1);
+    let unknown = app
+        .post_event(&body, Some(sign("whsec_retired_secret", now(), &body)))
+        .await;
     assert_eq!(unknown.status(), 400);
 }
 
@@ -1106,14 +928,13 @@ fn fake_smtp_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>)
 async fn with_smtp_configured_the_confirmation_is_mailed_once_and_not_written_locally() {
     let (url, received) = fake_smtp_server();
     let app = spawn_app_with(&[("SMTP_URL", url.as_str())]).await;
-    add(&app, "beeswax-candle", "2").await;
-    let checkout_url = checkout_url(&app).await;
+    app.add("beeswax-candle", "2").await;
+    let checkout_url = app.checkout_url().await;
     assert_eq!(
-        pay(&app, &checkout_url, "4242424242424242").await.status(),
+        app.pay(&checkout_url, "4242424242424242").await.status(),
         303
     );
-    eventually(
-        &app,
+    app.eventually(
         "SELECT COUNT(*) FROM orders WHERE confirmation_sent_at IS NOT NULL",
         1,
     )
@@ -1152,22 +973,25 @@ async fn with_smtp_configured_the_confirmation_is_mailed_once_and_not_written_lo
 #[tokio::test]
 async fn a_failure_while_applying_an_event_rolls_it_back_and_asks_stripe_to_retry() {
     let (app, id) = paid_but_undelivered().await;
-    let body = stored_event(&app, "checkout.session.completed", &id).await;
+    let body = app.stored_event("checkout.session.completed", &id).await;
     // Break the order items table, so fulfilment fails half-way.
     app.db
         .execute_unprepared("ALTER TABLE order_items RENAME TO order_items_away")
         .await
         .unwrap();
-    let failed = post_event(&app, &body, Some(sign(&secret(&app), now(), &body))).await;
+    let failed = app
+        .post_event(&body, Some(sign(&app.secret(), now(), &body)))
+        .await;
     assert_eq!(failed.status(), 500, "Stripe will deliver it again");
-    assert_eq!(orders(&app).await, 0, "the order insert was rolled back");
+    assert_eq!(app.orders().await, 0, "the order insert was rolled back");
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM stripe_events").await,
+        app.number("SELECT COUNT(*) FROM stripe_events").await,
         0,
         "the event is not marked as handled"
     );
     assert_eq!(
-        number(&app, "SELECT COUNT(*) FROM checkouts WHERE status = 'open'").await,
+        app.number("SELECT COUNT(*) FROM checkouts WHERE status = 'open'")
+            .await,
         1
     );
 
@@ -1175,8 +999,10 @@ async fn a_failure_while_applying_an_event_rolls_it_back_and_asks_stripe_to_retr
         .execute_unprepared("ALTER TABLE order_items_away RENAME TO order_items")
         .await
         .unwrap();
-    let retried = post_event(&app, &body, Some(sign(&secret(&app), now(), &body))).await;
+    let retried = app
+        .post_event(&body, Some(sign(&app.secret(), now(), &body)))
+        .await;
     assert_eq!(retried.status(), 200);
-    assert_eq!(orders(&app).await, 1);
-    assert_eq!(number(&app, "SELECT COUNT(*) FROM order_items").await, 1);
+    assert_eq!(app.orders().await, 1);
+    assert_eq!(app.number("SELECT COUNT(*) FROM order_items").await, 1);
 }

@@ -1,20 +1,7 @@
 //! The catalog and add-to-cart server fns, called as the browser calls them.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::spawn_app;
+use crate::helpers::{message, spawn_app};
 use serde_json::Value;
-
-async fn error_message(response: reqwest::Response) -> String {
-    let body: Value = response.json().await.expect("errors are JSON");
-    // AppError serialises as {"Variant": "sentence"}.
-    body.as_object()
-        .and_then(|o| o.values().next())
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
 
 #[tokio::test]
 async fn list_products_returns_prices_in_minor_units() {
@@ -37,7 +24,7 @@ async fn get_product_answers_404_for_unknown_and_inactive_products() {
         .await;
     assert_eq!(response.status(), 404);
     assert_eq!(
-        error_message(response).await,
+        message(response).await,
         "That product is not in our catalog."
     );
 
@@ -72,7 +59,7 @@ async fn add_to_cart_refuses_bad_quantities_with_the_allowed_range() {
             )
             .await;
         assert_eq!(response.status(), 400, "quantity {quantity:?}");
-        let message = error_message(response).await;
+        let message = message(response).await;
         assert!(
             message.contains("from 1 to 40"),
             "quantity {quantity:?}: {message}"
@@ -83,7 +70,7 @@ async fn add_to_cart_refuses_bad_quantities_with_the_allowed_range() {
         .await;
     assert_eq!(response.status(), 400);
     assert_eq!(
-        error_message(response).await,
+        message(response).await,
         "Only 3 left in stock. Choose a quantity from 1 to 3."
     );
 }
@@ -113,10 +100,7 @@ async fn add_to_cart_answers_unknown_products_missing_fields_and_sold_out() {
         )
         .await;
     assert_eq!(response.status(), 409);
-    assert_eq!(
-        error_message(response).await,
-        "Brass Bottle Opener is sold out."
-    );
+    assert_eq!(message(response).await, "Brass Bottle Opener is sold out.");
 }
 
 #[tokio::test]
@@ -156,7 +140,7 @@ async fn a_form_posted_from_the_grid_comes_back_with_the_outcome_under_its_own_p
         .await;
     let location = redirected_to(&response);
     assert_eq!(location, app.url("/?item=stoneware-mug"));
-    let html = page_at(&app, &location).await;
+    let html = app.page(&location).await;
     assert_eq!(html.matches("Added to your cart.").count(), 1, "{html}");
     let tile = tile_of(&html, "stoneware-mug");
     assert!(tile.contains("Added to your cart."), "{tile}");
@@ -171,7 +155,7 @@ async fn a_form_posted_from_the_grid_comes_back_with_the_outcome_under_its_own_p
         .await;
     let location = redirected_to(&response);
     assert!(location.contains("item=brass-bottle-opener"), "{location}");
-    let html = page_at(&app, &location).await;
+    let html = app.page(&location).await;
     assert!(!html.contains("Added to your cart."), "{html}");
     assert!(!html.contains(r#"data-testid="page-result""#), "{html}");
     let tile = tile_of(&html, "brass-bottle-opener");
@@ -186,18 +170,6 @@ fn redirected_to(response: &reqwest::Response) -> String {
         response.status()
     );
     response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-/// The page at `location`, as the browser following the redirect gets it.
-async fn page_at(app: &common::TestApp, location: &str) -> String {
-    app.client
-        .get(location)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
 }
 
 /// The HTML of the product grid's tile for `slug`, up to the next tile.

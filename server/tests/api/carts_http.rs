@@ -1,39 +1,11 @@
 //! Carts and accounts over HTTP, each shopper with a cookie-keeping client.
-// Test helpers panic on purpose: a panic is how a test reports the failure.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{spawn_app, TestApp};
+use crate::helpers::{json, message, spawn_app, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::Value;
 
-async fn json(response: reqwest::Response) -> Value {
-    response.json().await.expect("a JSON body")
-}
-
-async fn message(response: reqwest::Response) -> String {
-    let body = json(response).await;
-    body.as_object()
-        .and_then(|o| o.values().next())
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// A request the store must refuse: server fn, form, status, sentence.
 type Refusal<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16, &'a str);
-
-async fn cart(app: &TestApp) -> Value {
-    let response = app.server_fn("get_cart", &[]).await;
-    assert_eq!(response.status(), 200);
-    json(response).await
-}
-
-async fn add(app: &TestApp, slug: &str, quantity: &str) -> reqwest::Response {
-    app.server_fn("add_to_cart", &[("slug", slug), ("quantity", quantity)])
-        .await
-}
 
 /// Every row of the tables a cart change could touch, to prove a refusal changed nothing.
 async fn snapshot(app: &TestApp) -> String {
@@ -61,7 +33,7 @@ async fn snapshot(app: &TestApp) -> String {
 #[tokio::test]
 async fn a_guest_cart_lives_behind_an_http_only_cookie_and_survives_visits() {
     let app = spawn_app().await;
-    let response = add(&app, "stoneware-mug", "2").await;
+    let response = app.try_add("stoneware-mug", "2").await;
     assert_eq!(response.status(), 200);
     let cookie = response
         .headers()
@@ -81,13 +53,13 @@ async fn a_guest_cart_lives_behind_an_http_only_cookie_and_survives_visits() {
         .trim_start_matches("shopfront_session=");
     assert!(token.len() >= 32, "at least 128 bits");
 
-    let second = add(&app, "pour-over-kettle", "1").await;
+    let second = app.try_add("pour-over-kettle", "1").await;
     assert_eq!(
         json(second).await,
         3,
         "an add answers with the cart's new item count, for the header's badge"
     );
-    let view = cart(&app).await;
+    let view = app.cart().await;
     assert_eq!(view["item_count"], 3);
     assert_eq!(view["subtotal"]["minor"], 2 * 1800 + 6400);
     assert_eq!(view["lines"][0]["slug"], "stoneware-mug");
@@ -115,7 +87,7 @@ async fn a_guest_cart_lives_behind_an_http_only_cookie_and_survives_visits() {
         "{html}"
     );
     let stranger = app.other_shopper();
-    assert_eq!(cart(&stranger).await["item_count"], 0);
+    assert_eq!(stranger.cart().await["item_count"], 0);
     assert!(stranger
         .get("/cart")
         .await
@@ -132,7 +104,7 @@ async fn reading_never_starts_a_session() {
         let response = app.get(path).await;
         assert!(response.headers().get("set-cookie").is_none(), "{path}");
     }
-    assert_eq!(cart(&app).await["item_count"], 0);
+    assert_eq!(app.cart().await["item_count"], 0);
 }
 
 #[tokio::test]
@@ -140,9 +112,9 @@ async fn one_shopper_cannot_read_or_change_another_shoppers_lines() {
     let app = spawn_app().await;
     let alice = &app;
     let bob = app.other_shopper();
-    add(alice, "walnut-cutting-board", "1").await;
-    add(&bob, "beeswax-candle", "1").await;
-    let alice_line = cart(alice).await["lines"][0]["id"].to_string();
+    alice.try_add("walnut-cutting-board", "1").await;
+    bob.try_add("beeswax-candle", "1").await;
+    let alice_line = alice.cart().await["lines"][0]["id"].to_string();
     let before = snapshot(&app).await;
 
     let response = bob
@@ -165,7 +137,7 @@ async fn one_shopper_cannot_read_or_change_another_shoppers_lines() {
     assert_eq!(message(response).await, "That item is not in your cart.");
 
     assert_eq!(snapshot(&app).await, before, "nothing changed");
-    let bobs = cart(&bob).await;
+    let bobs = bob.cart().await;
     assert_eq!(bobs["lines"].as_array().unwrap().len(), 1);
     assert_eq!(bobs["lines"][0]["slug"], "beeswax-candle");
 }
@@ -173,8 +145,8 @@ async fn one_shopper_cannot_read_or_change_another_shoppers_lines() {
 #[tokio::test]
 async fn bad_cart_input_is_refused_with_a_sentence_and_changes_nothing() {
     let app = spawn_app().await;
-    add(&app, "stoneware-mug", "39").await;
-    let line = cart(&app).await["lines"][0]["id"].to_string();
+    app.try_add("stoneware-mug", "39").await;
+    let line = app.cart().await["lines"][0]["id"].to_string();
     app.db
         .execute_unprepared("UPDATE products SET active = false WHERE slug = 'glass-carafe'")
         .await
@@ -284,8 +256,8 @@ async fn bad_cart_input_is_refused_with_a_sentence_and_changes_nothing() {
 #[tokio::test]
 async fn the_stepper_moves_by_one_and_a_typed_number_is_taken_as_is() {
     let app = spawn_app().await;
-    add(&app, "stoneware-mug", "2").await;
-    let line = cart(&app).await["lines"][0]["id"].to_string();
+    app.try_add("stoneware-mug", "2").await;
+    let line = app.cart().await["lines"][0]["id"].to_string();
     for (form, expected) in [
         (
             vec![("line_id", line.as_str()), ("quantity", "2"), ("step", "1")],
@@ -312,7 +284,7 @@ async fn the_stepper_moves_by_one_and_a_typed_number_is_taken_as_is() {
         assert_eq!(answered["item_count"], expected);
         assert_eq!(
             answered,
-            cart(&app).await,
+            app.cart().await,
             "the answer is the cart as stored"
         );
     }
@@ -323,7 +295,7 @@ async fn the_stepper_moves_by_one_and_a_typed_number_is_taken_as_is() {
     let answered = json(answer).await;
     assert_eq!(answered["lines"].as_array().unwrap().len(), 0);
     assert_eq!(answered["item_count"], 0);
-    assert_eq!(cart(&app).await["lines"].as_array().unwrap().len(), 0);
+    assert_eq!(app.cart().await["lines"].as_array().unwrap().len(), 0);
 }
 
 async fn sign_up(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
@@ -355,22 +327,22 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
 #[tokio::test]
 async fn signing_up_rotates_the_session_and_keeps_the_guest_cart() {
     let app = spawn_app().await;
-    let first = add(&app, "stoneware-mug", "2").await;
+    let first = app.try_add("stoneware-mug", "2").await;
     let guest_cookie = session_cookie(&first).unwrap();
-    add(&app, "beeswax-candle", "1").await;
+    app.try_add("beeswax-candle", "1").await;
 
     let response = sign_up(&app, "  Ada@Example.com ", "correct horse").await;
     assert_eq!(response.status(), 200, "{:?}", response.headers());
     let account_cookie = session_cookie(&response).expect("a new session");
     assert_ne!(account_cookie, guest_cookie, "no session fixation");
 
-    let view = cart(&app).await;
+    let view = app.cart().await;
     assert_eq!(view["item_count"], 3);
     let shopper = json(app.server_fn("get_shopper", &[]).await).await;
     assert_eq!(shopper["email"], "ada@example.com");
 
     // The guest token is dead: a browser still holding it is a stranger.
-    let replayed: Value = common::browser()
+    let replayed: Value = crate::helpers::browser()
         .post(app.url("/api/get_cart"))
         .header("accept", "application/json")
         .header("cookie", &guest_cookie)
@@ -448,7 +420,7 @@ async fn signing_out_leaves_the_cart_with_the_account() {
             .status(),
         200
     );
-    add(&app, "cast-iron-skillet", "1").await;
+    app.try_add("cast-iron-skillet", "1").await;
     assert_eq!(app.server_fn("sign_out", &[]).await.status(), 200);
 
     let shopper = json(app.server_fn("get_shopper", &[]).await).await;
@@ -461,7 +433,7 @@ async fn signing_out_leaves_the_cart_with_the_account() {
             .status(),
         200
     );
-    let view = cart(&app).await;
+    let view = app.cart().await;
     assert_eq!(view["lines"][0]["slug"], "cast-iron-skillet");
 }
 

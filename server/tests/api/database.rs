@@ -1,7 +1,5 @@
 //! The SQLite pool: every connection it opens has the store's settings, not
 //! only the first one.
-#![cfg(feature = "ssr")]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use app::ssr::db;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, TransactionTrait};

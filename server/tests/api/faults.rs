@@ -4,11 +4,10 @@
 //!
 //! The PostgreSQL restart needs to stop the database server, so it is ignored in
 //! the regular run; `bash .ci/faults` runs it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{browser, fresh_data_dir, fresh_database_url, number, spawn_app_on, TestApp};
+use crate::helpers::{
+    browser, fresh_data_dir, fresh_database_url, number, session_id_of, spawn_app_on, TestApp,
+};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
@@ -116,10 +115,6 @@ async fn pay(url: &str) -> Result<u16, String> {
         .await
         .map(|response| response.status().as_u16())
         .map_err(|error| error.to_string())
-}
-
-fn session_id_of(url: &str) -> String {
-    url.rsplit('/').next().unwrap().to_owned()
 }
 
 /// Orders whose items do not add up to their total (there should be none).
@@ -467,7 +462,7 @@ async fn postgres_restarted_under_webhook_load_loses_no_event() {
         panic!("set FAULTS_POSTGRES_CTL, such as `pg_ctlcluster 15 main` (bash .ci/faults does)");
     };
     assert_eq!(
-        common::backend(),
+        crate::helpers::backend(),
         "postgres",
         "this test needs TEST_DATABASE_URL"
     );

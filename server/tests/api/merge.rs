@@ -1,13 +1,10 @@
 //! merge_guest_cart, against a real database: the merge table, the caps,
 //! idempotence, and two sign-ins racing from the same guest session. Runs on
 //! SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
-// Test helpers panic on purpose: a panic is how a test reports the failure.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use app::ssr::domain::Owner;
 use app::ssr::entities::user;
-use app::ssr::services::cart::{self, Owner};
+use app::ssr::services::cart::{self, Addition};
 use app::ssr::{db, sessions};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
 
@@ -17,7 +14,7 @@ const NOW: i64 = 1_800_000_000;
 type Lines<'a> = &'a [(&'a str, i32)];
 
 async fn store() -> DatabaseConnection {
-    let conn = db::connect(&common::fresh_database_url().await)
+    let conn = db::connect(&crate::helpers::fresh_database_url().await)
         .await
         .unwrap();
     db::migrate(&conn).await.unwrap();
@@ -42,9 +39,10 @@ async fn guest(conn: &DatabaseConnection) -> String {
 }
 
 async fn add(conn: &DatabaseConnection, owner: &Owner, slug: &str, quantity: i32) {
-    cart::add_to_cart(conn, owner, slug, &quantity.to_string(), NOW)
+    let wanted = Addition::check(conn, slug, &quantity.to_string())
         .await
         .unwrap();
+    cart::add_checked(conn, owner, wanted, NOW).await.unwrap();
 }
 
 /// (slug, quantity) of the owner's open cart, in line order.
@@ -104,7 +102,7 @@ async fn the_merge_table() {
             lines(&conn, &account_owner).await,
             pairs(expected),
             "case {index} on {}",
-            common::backend()
+            crate::helpers::backend()
         );
         assert!(
             lines(&conn, &guest_owner).await.is_empty(),
@@ -215,7 +213,7 @@ async fn two_sign_ins_racing_from_one_guest_session_merge_once() {
             lines(&conn, &account_owner).await,
             pairs(&[("stoneware-mug", 3), ("glass-carafe", 1)]),
             "round {round} on {}",
-            common::backend()
+            crate::helpers::backend()
         );
     }
 }
@@ -231,7 +229,10 @@ async fn concurrent_adds_never_pass_the_stock() {
 }
 
 async fn futures_like_join(conn: &DatabaseConnection, owner: &Owner) -> Vec<bool> {
-    let add = || cart::add_to_cart(conn, owner, "canvas-tote", "1", NOW);
+    let add = || async {
+        let wanted = Addition::check(conn, "canvas-tote", "1").await?;
+        cart::add_checked(conn, owner, wanted, NOW).await
+    };
     let (a, b, c, d) = tokio::join!(add(), add(), add(), add());
     [a, b, c, d].into_iter().map(|r| r.is_ok()).collect()
 }

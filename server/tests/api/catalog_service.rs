@@ -1,6 +1,4 @@
 //! Catalog and cart rules against a fresh in-memory SQLite database.
-#![cfg(feature = "ssr")]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use app::error::AppError;
 use app::ssr::{db, services};
@@ -78,12 +76,16 @@ async fn the_database_refuses_negative_prices_and_stock() {
 
 #[tokio::test]
 async fn adding_checks_the_product_the_stock_and_the_quantity() {
-    use services::cart::{add_to_cart, view, Owner};
+    use app::ssr::domain::Owner;
+    use services::cart::{add_checked, view, Addition};
     let conn = catalog().await;
     let owner = Owner::Guest("a-guest-session".to_owned());
     let add = |slug: &'static str, quantity: &'static str| {
         let (conn, owner) = (conn.clone(), owner.clone());
-        async move { add_to_cart(&conn, &owner, slug, quantity, 0).await }
+        async move {
+            let wanted = Addition::check(&conn, slug, quantity).await?;
+            add_checked(&conn, &owner, wanted, 0).await
+        }
     };
     assert_eq!(add("nope", "1").await.unwrap_err().status(), 404);
     assert_eq!(

@@ -1,15 +1,12 @@
 //! The storefront as a browser sees it over HTTP: pages, statuses, health.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::spawn_app;
+use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn health_is_ok_while_the_database_answers_and_503_when_it_does_not() {
     let app = spawn_app().await;
     let response = app.get("/healthz").await;
-    assert_eq!(response.status(), 200, "on {}", common::backend());
+    assert_eq!(response.status(), 200, "on {}", crate::helpers::backend());
     assert_eq!(response.text().await.unwrap(), "ok\n");
 
     app.db.close_by_ref().await.unwrap();

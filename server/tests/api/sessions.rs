@@ -1,11 +1,6 @@
 //! Session lifetimes against a real database: 30 days after the shopper was last
 //! seen, slid forward at most once a day, and purged once expired.
 
-// Test helpers panic on purpose: a panic is how a test reports the failure.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use app::ssr::{db, sessions};
 
 const DAY: i64 = 24 * 60 * 60;
@@ -13,7 +8,7 @@ const START: i64 = 1_800_000_000;
 
 #[tokio::test]
 async fn a_session_slides_forward_while_used_and_ends_when_not() {
-    let conn = db::connect(&common::fresh_database_url().await)
+    let conn = db::connect(&crate::helpers::fresh_database_url().await)
         .await
         .unwrap();
     db::migrate(&conn).await.unwrap();
@@ -65,7 +60,7 @@ async fn a_session_slides_forward_while_used_and_ends_when_not() {
 
 #[tokio::test]
 async fn malformed_and_unknown_tokens_find_nothing() {
-    let conn = db::connect(&common::fresh_database_url().await)
+    let conn = db::connect(&crate::helpers::fresh_database_url().await)
         .await
         .unwrap();
     db::migrate(&conn).await.unwrap();

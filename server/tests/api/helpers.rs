@@ -2,12 +2,12 @@
 //!
 //! Each test gets a fresh SQLite file, or, when `TEST_DATABASE_URL` points at a
 //! PostgreSQL server, a fresh database created on it for that test alone.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-
 use leptos::config::LeptosOptions;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{json, Value};
 use server::config::Settings;
 use server::startup::Application;
+use std::time::Duration;
 
 pub struct TestApp {
     pub address: String,
@@ -69,8 +69,19 @@ impl TestApp {
             .expect("request failed")
     }
 
-    /// Submits a server fn's form the way a browser without JavaScript does.
+    /// Submits a server fn's form the way a browser without JavaScript does, from
+    /// the page at `referer` (a path of this store).
     pub async fn form_post(
+        &self,
+        name: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+    ) -> reqwest::Response {
+        self.form_post_from(name, form, &self.url(referer)).await
+    }
+
+    /// [`TestApp::form_post`] from any page, this store's or another site's.
+    pub async fn form_post_from(
         &self,
         name: &str,
         form: &[(&str, &str)],
@@ -79,12 +90,206 @@ impl TestApp {
         self.client
             .post(self.url(&format!("/api/{name}")))
             .header("accept", "text/html,application/xhtml+xml")
-            .header("referer", self.url(referer))
+            .header("referer", referer)
             .form(form)
             .send()
             .await
             .expect("request failed")
     }
+}
+
+/// The shopper's flows, as the hydrated pages and the hosted payment page drive
+/// them. Each asserts only what every caller relies on.
+impl TestApp {
+    /// Adds to the cart as the hydrated form does; the store's answer as it is.
+    pub async fn try_add(&self, slug: &str, quantity: &str) -> reqwest::Response {
+        self.server_fn("add_to_cart", &[("slug", slug), ("quantity", quantity)])
+            .await
+    }
+
+    /// Adds to the cart, which must succeed.
+    pub async fn add(&self, slug: &str, quantity: &str) {
+        let response = self.try_add(slug, quantity).await;
+        assert_eq!(response.status(), 200, "adding {slug}");
+    }
+
+    /// The cart as `get_cart` answers it.
+    pub async fn cart(&self) -> Value {
+        let response = self.server_fn("get_cart", &[]).await;
+        assert_eq!(response.status(), 200);
+        json(response).await
+    }
+
+    pub async fn cart_id(&self) -> String {
+        self.cart().await["cart_id"].as_i64().unwrap().to_string()
+    }
+
+    /// Calls the checkout server fn as the hydrated button does.
+    pub async fn checkout(&self) -> reqwest::Response {
+        let id = self.cart_id().await;
+        self.server_fn("create_stripe_checkout_session", &[("cart_id", &id)])
+            .await
+    }
+
+    /// Checks out and returns the payment page's address.
+    pub async fn checkout_url(&self) -> String {
+        let response = self.checkout().await;
+        assert_eq!(response.status(), 200);
+        response.json::<String>().await.unwrap()
+    }
+
+    /// Pays on the hosted page as a browser without JavaScript does.
+    pub async fn pay(&self, url: &str, card: &str) -> reqwest::Response {
+        self.client
+            .post(url)
+            .form(&[
+                ("email", "ada@example.com"),
+                ("card_number", card),
+                ("card_expiry", "12 / 34"),
+                ("card_cvc", "123"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The first column of the first row of `sql` in the store's database.
+    pub async fn number(&self, sql: &str) -> i64 {
+        number(&self.db, sql).await
+    }
+
+    pub async fn stock(&self, slug: &str) -> i64 {
+        self.number(&format!(
+            "SELECT CAST(stock AS BIGINT) FROM products WHERE slug = '{slug}'"
+        ))
+        .await
+    }
+
+    pub async fn orders(&self) -> i64 {
+        self.number("SELECT COUNT(*) FROM orders").await
+    }
+
+    /// Waits for a condition the webhook brings about.
+    pub async fn eventually(&self, sql: &str, expected: i64) {
+        for _ in 0..200 {
+            if self.number(sql).await == expected {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "{sql} never became {expected} (it is {})",
+            self.number(sql).await
+        );
+    }
+
+    /// The secret the stand-in signs its events with.
+    pub fn secret(&self) -> String {
+        self.stripe
+            .as_ref()
+            .unwrap()
+            .webhook_secret()
+            .expose()
+            .to_owned()
+    }
+
+    /// Posts an event to the webhook, signed with `signature` if given.
+    pub async fn post_event(&self, body: &str, signature: Option<String>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url("/api/stripe"))
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+        if let Some(signature) = signature {
+            request = request.header("stripe-signature", signature);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// The stand-in's stored event of a type, for a session (as Stripe would send it).
+    pub async fn stored_event(&self, kind: &str, object_id: &str) -> String {
+        let stripe = self.stripe.as_ref().unwrap();
+        let row = stripe
+            .db()
+            .query_one_raw(Statement::from_sql_and_values(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT body FROM ls_events WHERE type = $1 AND object_id = $2",
+                vec![kind.into(), object_id.into()],
+            ))
+            .await
+            .unwrap()
+            .expect("the stand-in recorded the event");
+        row.try_get("", "body").unwrap()
+    }
+
+    /// The session as Stripe's API shows it now.
+    pub async fn stripe_session(&self, id: &str) -> Value {
+        self.stripe_api(&format!("checkout/sessions/{id}")).await
+    }
+
+    /// An object from the mounted local Stripe's API, `GET /v1/{path}`.
+    pub async fn stripe_api(&self, path: &str) -> Value {
+        self.client
+            .get(self.url(&format!("/local-stripe/v1/{path}")))
+            .bearer_auth("sk_test_shopfront_tests_01")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// The HTML at an absolute address, as this shopper's browser gets it.
+    pub async fn page(&self, address: &str) -> String {
+        let response = self.client.get(address).send().await.unwrap();
+        response.text().await.unwrap()
+    }
+}
+
+/// A JSON body.
+pub async fn json(response: reqwest::Response) -> Value {
+    response.json().await.expect("a JSON body")
+}
+
+/// The sentence of a refusal (the error's one field).
+pub async fn message(response: reqwest::Response) -> String {
+    let body = json(response).await;
+    body.as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A Checkout Session's id, from its payment page's address.
+pub fn session_id_of(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+/// A `Stripe-Signature` header for `body`, as Stripe makes it.
+pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
+    server::local_stripe::signature::header(secret, timestamp, body.as_bytes())
+}
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// An event of `kind` around `object`, with a fresh id.
+pub fn event(kind: &str, object: Value) -> String {
+    json!({
+        "id": format!("evt_test_{}", uuid::Uuid::new_v4().simple()),
+        "object": "event",
+        "api_version": server::local_stripe::API_VERSION,
+        "created": now(),
+        "data": { "object": object },
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null },
+        "type": kind
+    })
+    .to_string()
 }
 
 /// Which database the tests run on, for messages.
@@ -135,7 +340,6 @@ fn with_database_name(url: &str, name: &str) -> String {
     }
 }
 
-/// A folder no other test uses, for the files the app keeps (the stand-in's data).
 /// The first column of the first row of `sql`, as a whole number.
 pub async fn number(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db
@@ -149,6 +353,7 @@ pub async fn number(db: &DatabaseConnection, sql: &str) -> i64 {
     row.try_get_by_index::<i64>(0).unwrap()
 }
 
+/// A folder no other test uses, for the files the app keeps (the stand-in's data).
 pub fn fresh_data_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("shopfront_data_{}", uuid::Uuid::new_v4().simple()))
 }

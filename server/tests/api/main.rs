@@ -1,0 +1,25 @@
+//! The store's integration tests, in one binary (one link, one place to look).
+//!
+//! HTTP tests start the real application on a free port with a fresh database
+//! (see [`helpers`]); service tests open a fresh database themselves. Every test
+//! runs on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
+
+// A panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Leptos' statically typed views nest deeply when the router renders them.
+#![recursion_limit = "512"]
+
+mod helpers;
+
+mod bad_input;
+mod carts_http;
+mod catalog_api;
+mod catalog_service;
+mod checkout;
+mod database;
+mod faults;
+mod local_stripe;
+mod merge;
+mod security;
+mod sessions;
+mod storefront;
