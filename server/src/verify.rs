@@ -111,6 +111,32 @@ mod tests {
             prop_assert!(verify(EVENT, &header, ["whsec_test"]).is_err());
         }
 
+        // A valid header with one digit of its timestamp changed is refused: the
+        // MAC covers the time as well as the body.
+        #[test]
+        fn a_changed_digit_of_the_timestamp_is_refused(
+            payload in ".{0,300}",
+            secret in "whsec_[A-Za-z0-9]{1,40}",
+            digit in any::<prop::sample::Index>(),
+            by in 1_u8..10,
+        ) {
+            let t = now();
+            let header = signature::header(&secret, t, payload.as_bytes());
+            prop_assert!(!matches!(
+                verify(&payload, &header, [secret.as_str()]),
+                Err(Rejection::Signature)
+            ));
+            let mut changed = header.into_bytes();
+            // `t=` then the digits.
+            let at = 2 + digit.index(t.to_string().len());
+            changed[at] = b'0' + (changed[at] - b'0' + by) % 10;
+            let changed = String::from_utf8(changed).unwrap_or_default();
+            prop_assert_eq!(
+                verify(&payload, &changed, [secret.as_str()]).err(),
+                Some(Rejection::Signature)
+            );
+        }
+
         // What Stripe signs is always accepted as far as the signature goes,
         // whatever the body; one changed byte anywhere is always refused.
         #[test]

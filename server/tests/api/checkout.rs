@@ -598,6 +598,48 @@ async fn the_same_completed_event_three_times_at_once_makes_one_order() {
     assert_eq!(app.orders().await, 1);
 }
 
+/// With Stripe's events never arriving, the success page alone asks Stripe, makes
+/// the order once, and sends one confirmation.
+#[tokio::test]
+async fn with_the_webhook_unreachable_the_success_page_alone_makes_the_order() {
+    let (app, id) = paid_but_undelivered().await;
+    assert_eq!(app.orders().await, 0, "no event has reached the store");
+    let path = format!("/checkout/success?session_id={id}");
+    let page = app.get(&path).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert_eq!(app.orders().await, 1);
+    let number = app
+        .number("SELECT CAST(checkout_id AS BIGINT) FROM orders")
+        .await;
+    assert!(html.contains(&format!("SF-{number:06}")), "{html}");
+    let again = app.get(&path).await.text().await.unwrap();
+    assert!(again.contains(&format!("SF-{number:06}")));
+    assert_eq!(app.orders().await, 1, "a reload makes no second order");
+    let outbox = std::fs::read_dir(app.data_dir.join("outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(outbox, 1, "one confirmation");
+}
+
+/// Stripe answers a repeated call with the same Idempotency-Key with the first
+/// session; the store must send one, naming the checkout record and its contents.
+#[tokio::test]
+async fn every_checkout_session_is_created_with_an_idempotency_key_for_its_record() {
+    let app = spawn_app().await;
+    app.add("stoneware-mug", "2").await;
+    app.checkout_url().await;
+    let checkout = app
+        .number("SELECT CAST(MAX(id) AS BIGINT) FROM checkouts")
+        .await;
+    let keys = app.stand_in_texts("SELECT key FROM ls_idempotency").await;
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(
+        keys[0].starts_with(&format!("shopfront-checkout-{checkout}-")),
+        "{keys:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_webhook_and_the_success_page_racing_make_one_order() {
     let (app, id) = paid_but_undelivered().await;

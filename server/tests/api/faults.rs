@@ -26,19 +26,10 @@ async fn execute(db: &DatabaseConnection, sql: &str) {
 /// The bodies of the `checkout.session.completed` events the app's Stripe
 /// stand-in has recorded, oldest first.
 async fn completed_events(app: &TestApp) -> Vec<String> {
-    app.stripe
-        .as_ref()
-        .unwrap()
-        .db()
-        .query_all_raw(Statement::from_string(
-            sea_orm::DbBackend::Sqlite,
-            "SELECT body FROM ls_events WHERE type = 'checkout.session.completed' ORDER BY seq",
-        ))
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.try_get("", "body").unwrap())
-        .collect()
+    app.stand_in_texts(
+        "SELECT body FROM ls_events WHERE type = 'checkout.session.completed' ORDER BY seq",
+    )
+    .await
 }
 
 /// A new shopper puts something in their cart and checks out; returns the

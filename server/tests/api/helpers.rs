@@ -222,6 +222,21 @@ impl TestApp {
         row.try_get("", "body").unwrap()
     }
 
+    /// The first column of each row of `sql` over the stand-in's own database
+    /// (what Stripe would have recorded), as text.
+    pub async fn stand_in_texts(&self, sql: &str) -> Vec<String> {
+        self.stripe
+            .as_ref()
+            .unwrap()
+            .db()
+            .query_all_raw(Statement::from_string(sea_orm::DbBackend::Sqlite, sql))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get_by_index(0).unwrap())
+            .collect()
+    }
+
     /// The session as Stripe's API shows it now.
     pub async fn stripe_session(&self, id: &str) -> Value {
         self.stripe_api(&format!("checkout/sessions/{id}")).await
