@@ -46,9 +46,12 @@ pub async fn seed_checkouts(db: &DatabaseConnection, first: i64, count: i64, now
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let mut start = first;
-    while start < first + count {
-        let end = (start + BATCH).min(first + count);
+    // Highest ids first: SQLite's AUTOINCREMENT then moves past the whole range
+    // at once, so a checkout the store is still finishing (its tasks run on after
+    // wrk's connections close) cannot take an id this seed is about to write.
+    let mut end = first + count;
+    while end > first {
+        let start = (end - BATCH).max(first);
         let batch: Vec<Seeded> = (start..end).map(|n| Seeded::new(n, &products)).collect();
         shopper_session::Entity::insert_many(batch.iter().map(|s| shopper_session::ActiveModel {
             id: Set(s.session.clone()),
@@ -115,7 +118,7 @@ pub async fn seed_checkouts(db: &DatabaseConnection, first: i64, count: i64, now
         .exec_without_returning(db)
         .await
         .unwrap();
-        start = end;
+        end = start;
     }
 }
 
