@@ -6,11 +6,10 @@
 
 use leptos::prelude::use_context;
 use leptos::server_fn::error::ServerFnUrlError;
-use leptos_axum::ResponseOptions;
 
 use crate::components::PageOutcome;
 use crate::error::AppError;
-use crate::ssr::shopper::{request_parts, wants_html};
+use crate::ssr::shopper::{self, request_parts, wants_html};
 use crate::ssr::AppState;
 use crate::types::FormOutcome;
 
@@ -133,8 +132,7 @@ pub fn answer<T>(form: &str, item: Option<&str>, outcome: &Result<T, AppError>) 
         item: item.map(str::to_owned),
         refusal: outcome.as_ref().err().map(ToString::to_string),
     };
-    let secure = state.public_base_url.starts_with("https://");
-    append_set_cookie(&set_cookie(&outcome, secure));
+    shopper::set_cookie(set_cookie(&outcome, shopper::secure(&state)));
     leptos_axum::redirect(&back_to(referer.as_deref(), &state.public_base_url, item));
 }
 
@@ -171,23 +169,13 @@ pub fn rewrite_redirect(location: &str, base: &str) -> (String, Option<String>) 
     (back, cookie)
 }
 
-fn append_set_cookie(value: &str) {
-    if let (Some(options), Ok(value)) = (
-        use_context::<ResponseOptions>(),
-        http::HeaderValue::from_str(value),
-    ) {
-        options.append_header(http::header::SET_COOKIE, value);
-    }
-}
-
 /// The outcome a posted form left for this page, read once: the same response
 /// clears the cookie. Called as the page renders.
 pub fn take() -> PageOutcome {
     let Some(parts) = request_parts() else {
         return PageOutcome::default();
     };
-    let secure = use_context::<AppState>()
-        .is_some_and(|state| state.public_base_url.starts_with("https://"));
+    let secure = use_context::<AppState>().is_some_and(|state| shopper::secure(&state));
     let name = cookie_name(secure);
     let value = parts
         .headers
@@ -201,7 +189,7 @@ pub fn take() -> PageOutcome {
     let Some(value) = value.filter(|value| !value.is_empty()) else {
         return PageOutcome::default();
     };
-    append_set_cookie(&clear_cookie(secure));
+    shopper::set_cookie(clear_cookie(secure));
     PageOutcome(decode(&value))
 }
 

@@ -68,7 +68,8 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-fn set_cookie(value: String) {
+/// Adds a `Set-Cookie` header to the response being made.
+pub fn set_cookie(value: String) {
     if let (Some(options), Ok(value)) = (
         use_context::<ResponseOptions>(),
         http::HeaderValue::from_str(&value),
@@ -77,7 +78,8 @@ fn set_cookie(value: String) {
     }
 }
 
-fn secure(state: &AppState) -> bool {
+/// Whether the store is served over https (cookies are then `Secure`).
+pub fn secure(state: &AppState) -> bool {
     state.public_base_url.starts_with("https://")
 }
 
