@@ -58,6 +58,28 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// A slim strip above the header on every page while payments are in Stripe's
+/// test mode (test keys or the local stand-in), so nobody mistakes the store
+/// for one that takes money. Server-rendered: it needs no JavaScript.
+#[component]
+fn TestModeBanner() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let test_mode = crate::ssr::state::app_state().is_ok_and(|state| state.payments.test_mode);
+    #[cfg(not(feature = "ssr"))]
+    let test_mode = false;
+    test_mode.then(|| {
+        view! {
+            <p
+                data-testid="test-mode-banner"
+                class="border-b border-warning bg-surface px-4 py-1 text-center text-sm text-ink"
+            >
+                <span class="font-semibold">"Test mode"</span>
+                " · payments are simulated and no money is taken"
+            </p>
+        }
+    })
+}
+
 /// The header and the routes, with the outcome of a form posted to get here (if
 /// any) in context for its [`LiveForm`](crate::components::LiveForm).
 #[component]
@@ -66,6 +88,7 @@ fn StoreFrame() -> impl IntoView {
     provide_context(crate::ssr::form_outcome::take());
     let shopper = Resource::new(|| (), |_| get_shopper());
     view! {
+        <TestModeBanner />
         <Header shopper />
         <main>
             <Routes fallback=|| view! { <NotFound /> }>

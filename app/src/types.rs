@@ -175,7 +175,37 @@ pub struct OrderView {
     pub total: Money,
     /// Where the receipt goes.
     pub email: Option<String>,
+    /// Paid in Stripe's test mode (a test key or the local stand-in): no money
+    /// was taken, and every place the order appears says so.
+    pub test_order: bool,
+    /// Why the order is held before it ships, if it is.
+    pub hold: Option<OrderHold>,
 }
+
+/// Why an order is held, in the words its buyer reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderHold {
+    /// What Stripe took differs from the checkout's total (or was not stated).
+    PaymentBeingChecked,
+    /// Paid after the reservation ran out: the stock is being checked.
+    StockBeingChecked,
+}
+
+impl OrderHold {
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Self::PaymentBeingChecked => {
+                "We are checking your payment before this order ships. We will email you; there is nothing you need to do."
+            }
+            Self::StockBeingChecked => {
+                "Your payment arrived after your reservation ran out, so we are checking stock before this order ships. We will email you."
+            }
+        }
+    }
+}
+
+/// The sentence on every test-mode order.
+pub const TEST_ORDER: &str = "Test order: no money was taken.";
 
 impl OrderView {
     /// Units bought across the lines.

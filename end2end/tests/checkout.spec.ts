@@ -48,6 +48,9 @@ test("a guest pays with 4242 and the success page shows what was bought", async 
   await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_test_/);
   const success = page.getByTestId("order-success");
   await expect(success).toContainText("Thank you, your order is placed");
+  // Paid on the local Stripe: a test order, and the page says so.
+  await expect(page.getByTestId("test-order")).toHaveText("Test order: no money was taken.");
+  await expect(page.getByTestId("test-mode-banner")).toContainText("Test mode");
   await expect(page.getByTestId("order-number")).toHaveText(/^SF-\d{6}$/);
   await expect(page.getByTestId("order-item")).toHaveCount(2);
   await expect(page.getByTestId("order-item").filter({ hasText: "Linen Tea Towel" })).toContainText("$29.00");

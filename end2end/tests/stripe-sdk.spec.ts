@@ -56,6 +56,7 @@ test.beforeAll(async () => {
     env: {
       ...process.env,
       LOCAL_STRIPE_ADDR: "127.0.0.1:0",
+      LOCAL_STRIPE_KEY: KEY,
       LOCAL_STRIPE_WEBHOOK_URL: `${hookBase}/hook`,
       STRIPE_WEBHOOK_SECRET: SECRET,
       SHOPFRONT_DATA_DIR: dataDir,

@@ -10,6 +10,7 @@ mod m20261122_000002_seed_products;
 mod m20261122_000003_create_accounts_and_carts;
 mod m20261122_000004_create_checkouts_and_orders;
 mod m20261130_000005_rename_checkout_owner_columns;
+mod m20261130_000006_order_status_and_livemode;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_accounts_and_carts::Migration),
             Box::new(m20261122_000004_create_checkouts_and_orders::Migration),
             Box::new(m20261130_000005_rename_checkout_owner_columns::Migration),
+            Box::new(m20261130_000006_order_status_and_livemode::Migration),
         ]
     }
 }

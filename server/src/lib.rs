@@ -4,7 +4,10 @@
 #![recursion_limit = "512"]
 
 pub mod config;
+pub mod cross_site;
+pub mod headers;
 pub mod health;
+pub mod serve;
 pub mod server_fn_status;
 pub mod startup;
 pub mod telemetry;

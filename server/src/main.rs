@@ -95,7 +95,10 @@ async fn run_local_stripe(settings: &Settings) -> ExitCode {
             secret.expose()
         );
     }
-    let served = axum::serve(listener, stripe.standalone_router::<()>()).await;
+    let router = stripe
+        .standalone_router::<()>()
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, router).await;
     worker.abort();
     match served {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,30 +1,40 @@
 //! Builds the whole application: database, routes, middleware, listener.
 
 use axum::body::Body;
+use axum::http::StatusCode;
 use axum::http::{HeaderName, Request};
-use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{file_and_error_handler, generate_route_list, AxumRouteListing, LeptosRoutes};
+use leptos::prelude::use_context;
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use sea_orm::DatabaseConnection;
 use std::io;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 use app::ssr::AppState;
 use app::{shell, App};
 
-use crate::config::{Secret, Settings};
+use crate::config::{Secret, Settings, Timeouts};
+use crate::cross_site;
+use crate::headers::{self, CspNonce, HeaderPolicy};
 use crate::local_stripe::{self, LocalStripe, LocalStripeConfig, RetryPolicy};
 use crate::webhook::{self, WebhookState};
 use crate::{health, server_fn_status};
 use app::ssr::mail::Mailer;
-use app::ssr::payments::{Payments, LOCAL_STRIPE_KEY};
+use app::ssr::payments::Payments;
 use std::sync::{Arc, OnceLock};
+
+/// The largest body a form or server fn may send. Stripe's events and the
+/// stand-in's API set their own, larger limits on their routes.
+pub const MAX_FORM_BODY: usize = 64 * 1024;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +56,7 @@ pub struct Application {
     port: u16,
     listener: TcpListener,
     router: Router,
+    header_read_timeout: std::time::Duration,
     db: DatabaseConnection,
     local_stripe: Option<LocalStripe>,
 }
@@ -66,7 +77,7 @@ impl Application {
                 }
             })?;
         }
-        let db = app::ssr::db::connect(&settings.database_url).await?;
+        let db = app::ssr::db::connect(settings.database_url.expose()).await?;
         app::ssr::db::migrate(&db).await?;
 
         let listener = TcpListener::bind(settings.site_addr)
@@ -103,7 +114,7 @@ impl Application {
                 ),
             );
             tracing::warn!(
-                "STRIPE_SECRET_KEY is not set: payments go to the local Stripe stand-in and no real money moves"
+                "STRIPE_SECRET_KEY is not set: payments go to the local Stripe stand-in, no real money moves, and every page says Test mode"
             );
             Some(LocalStripe::open(config).await?)
         } else {
@@ -115,7 +126,7 @@ impl Application {
             // async-stripe appends `v1/...` to the base as text, so a base with a
             // path needs its trailing slash.
             None => Payments::new(
-                LOCAL_STRIPE_KEY,
+                settings.local_stripe.api_key.expose(),
                 Some(&format!("http://{reachable}/local-stripe/")),
             ),
         }?;
@@ -142,6 +153,7 @@ impl Application {
             db: db.clone(),
             secrets: Arc::new(secrets),
             mailer: mailer.clone(),
+            payments: payments.clone(),
         };
         let state = AppState {
             db: db.clone(),
@@ -150,10 +162,25 @@ impl Application {
             payments,
             mailer,
         };
+        let guards = Guards {
+            origin: crate::cross_site::origin_of(&state.public_base_url),
+            headers: HeaderPolicy {
+                https: state.public_base_url.starts_with("https://"),
+                reload_socket: std::env::var_os("LEPTOS_WATCH").map(|_| {
+                    format!(
+                        "ws://{}:{}",
+                        reachable.ip(),
+                        state.leptos_options.reload_port
+                    )
+                }),
+            },
+            timeouts: settings.timeouts,
+        };
         Ok(Self {
             port: local.port(),
             listener,
-            router: router(state, local_stripe.as_ref(), webhook),
+            header_read_timeout: settings.timeouts.header_read,
+            router: router(state, local_stripe.as_ref(), webhook, guards),
             db,
             local_stripe,
         })
@@ -178,37 +205,53 @@ impl Application {
     pub async fn run_until_stopped(self) -> io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.db.clone()));
         let deliveries = self.local_stripe.as_ref().map(LocalStripe::spawn_worker);
-        // Without TCP_NODELAY a streamed response (an SSR page, a static file)
-        // leaves its last small write waiting for the browser's delayed ACK:
-        // about 40 ms a page. Whole answers (server fns, /healthz) never showed it.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %err, "could not set TCP_NODELAY on a connection");
-            }
-        });
-        let served = axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        crate::serve::serve(
+            self.listener,
+            self.router,
+            self.header_read_timeout,
+            shutdown_signal(),
         )
-        .with_graceful_shutdown(shutdown_signal())
         .await;
         housekeeping.abort();
         if let Some(deliveries) = deliveries {
             deliveries.abort();
         }
-        served
+        Ok(())
     }
 }
 
-/// Every route of the store: pages, server fns, health, static files.
+/// What every request passes before the store sees it.
+#[derive(Clone, Debug)]
+pub struct Guards {
+    /// The store's own origin: unsafe methods from any other are refused.
+    pub origin: Arc<str>,
+    pub headers: HeaderPolicy,
+    pub timeouts: Timeouts,
+}
+
+/// Whatever a request needs in its reactive context: the state, and the CSP
+/// nonce the headers layer made for it (so the hydration scripts carry it).
+fn request_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(state.clone());
+        let nonce = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+        if let Some(CspNonce(nonce)) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce));
+        }
+    }
+}
+
+/// Every route of the store: pages, server fns, health, static files, behind
+/// the same guards: the Origin check, the body limit, the timeouts, the
+/// security headers and the server's own request id.
 pub fn router(
     state: AppState,
     local_stripe: Option<&LocalStripe>,
     webhook: WebhookState,
+    guards: Guards,
 ) -> Router {
     let routes = routes();
-    let context_state = state.clone();
     let options = state.leptos_options.clone();
     let request_id = HeaderName::from_static("x-request-id");
 
@@ -222,17 +265,30 @@ pub fn router(
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            request_context(state.clone()),
             move || shell(options.clone()),
         )
-        .fallback(file_and_error_handler::<AppState, _>(shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            request_context(state.clone()),
+            shell,
+        ))
         .layer(axum::middleware::map_response(server_fn_status::fix_status))
         .layer(axum::middleware::map_response_with_state(
             state.public_base_url.clone(),
             server_fn_status::move_form_errors_out_of_the_address,
         ))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_FORM_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            guards.origin,
+            cross_site::same_origin_only,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            guards.headers,
+            headers::security_headers,
+        ))
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(headers::own_request_id))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
                     let id = request
@@ -243,6 +299,11 @@ pub fn router(
                     tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
                 }))
                 .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    guards.timeouts.request,
+                ))
+                .layer(RequestBodyTimeoutLayer::new(guards.timeouts.body))
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)
@@ -297,6 +358,7 @@ pub fn local_stripe_config(
             .cloned()
             .unwrap_or_else(|| Secret::new(local_stripe::ids::webhook_secret())),
         store_name: "Shopfront".to_owned(),
+        api_key: settings.local_stripe.api_key.clone(),
         retry: RetryPolicy {
             first_delay: settings.local_stripe.retry_first_delay,
             max_attempts: settings.local_stripe.retry_max_attempts,

@@ -21,6 +21,7 @@ use stripe_webhook::{Event, EventObject};
 use app::error::AppError;
 use app::ssr::clock;
 use app::ssr::entities::checkout::CheckoutStatus;
+use app::ssr::services::checkout::IntentOwner;
 use app::ssr::services::fulfilment::{self, Fulfilment, SessionFacts};
 use app::ssr::services::{checkout, stripe_events};
 
@@ -39,12 +40,14 @@ pub const HANDLED: &[&str] = &[
     "payment_intent.payment_failed",
 ];
 
-/// What the webhook needs: the database, the signing secrets, the mailer.
+/// What the webhook needs: the database, the signing secrets, the mailer, and
+/// Stripe itself (to ask which session made a PaymentIntent).
 #[derive(Clone)]
 pub struct WebhookState {
     pub db: DatabaseConnection,
     pub secrets: Arc<Vec<Secret>>,
     pub mailer: app::ssr::mail::Mailer,
+    pub payments: app::ssr::payments::Payments,
 }
 
 pub fn router<S: Clone + Send + Sync + 'static>(state: WebhookState) -> Router<S> {
@@ -135,8 +138,42 @@ enum Applied {
     },
 }
 
+/// Whose checkout a declined PaymentIntent is, by Stripe's ids alone.
+enum Declined {
+    /// A checkout has recorded this PaymentIntent.
+    Recorded,
+    /// Stripe says this Checkout Session made it.
+    Session(String),
+    /// No Checkout Session made it: another integration's payment.
+    Stranger,
+}
+
+/// Asked before the event's transaction opens, so no lock waits on Stripe.
+async fn declined_owner(hook: &WebhookState, intent_id: &str) -> Result<Declined, AppError> {
+    if checkout::by_payment_intent(&hook.db, intent_id)
+        .await?
+        .is_some()
+    {
+        return Ok(Declined::Recorded);
+    }
+    match checkout::session_for_payment_intent(&hook.payments, intent_id).await {
+        Ok(Some(session)) => Ok(Declined::Session(session)),
+        Ok(None) => Ok(Declined::Stranger),
+        Err(err) => {
+            tracing::warn!(payment_intent = %intent_id, error = %err, "could not ask Stripe which session made a declined PaymentIntent");
+            Err(AppError::Internal)
+        }
+    }
+}
+
 async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
     let now = clock::now();
+    let declined = match &event.data.object {
+        EventObject::PaymentIntentPaymentFailed(intent) => {
+            Some(declined_owner(hook, intent.id.as_str()).await?)
+        }
+        _ => None,
+    };
     let txn = hook.db.begin().await?;
     if !stripe_events::record(&txn, event.id.as_str(), event.type_.as_str(), now).await? {
         txn.rollback().await?;
@@ -165,21 +202,26 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
             checkout::close_unpaid(&txn, session.id.as_str(), CheckoutStatus::Expired, now).await?;
         }
         EventObject::PaymentIntentPaymentFailed(intent) => {
-            let checkout_id = intent
-                .metadata
-                .get("checkout_id")
-                .and_then(|id| id.parse::<i32>().ok());
+            let intent_id = intent.id.as_str();
             let error = intent.last_payment_error.as_ref();
             let message = error
                 .and_then(|e| e.message.clone())
                 .unwrap_or_else(|| "The payment was declined.".to_owned());
             let decline_code = error.and_then(|e| e.decline_code.clone());
-            tracing::info!(checkout = ?checkout_id, payment_intent = %intent.id.as_str(), decline_code = ?decline_code, "a payment attempt was declined");
-            match checkout_id {
-                Some(checkout_id) => {
-                    checkout::record_payment_failure(&txn, checkout_id, &message, now).await?;
+            tracing::info!(payment_intent = %intent_id, decline_code = ?decline_code, "a payment attempt was declined");
+            let owner = match &declined {
+                Some(Declined::Recorded) => Some(IntentOwner::Recorded),
+                Some(Declined::Session(session)) => Some(IntentOwner::Session(session)),
+                Some(Declined::Stranger) | None => None,
+            };
+            let recorded = match owner {
+                Some(owner) => {
+                    checkout::record_payment_failure(&txn, intent_id, owner, &message, now).await?
                 }
-                None => tracing::info!("a declined payment this store did not start"),
+                None => false,
+            };
+            if !recorded {
+                tracing::info!(payment_intent = %intent_id, "a declined payment of no open checkout of this store");
             }
         }
         _ => tracing::debug!(kind = %event.type_.as_str(), "event type ignored"),

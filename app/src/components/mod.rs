@@ -23,7 +23,7 @@ pub use header::Header;
 pub use icon_link::IconLink;
 pub use in_place::InPlace;
 pub use live_form::{FormResult, LiveForm, PageOutcome};
-pub use order_success::{OrderItems, OrderSuccess};
+pub use order_success::{OrderItems, OrderNotices, OrderSuccess};
 pub use pending_icon::PendingIcon;
 pub use price::Price;
 pub use product_tile::ProductTile;

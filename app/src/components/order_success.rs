@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use lucide_leptos::{ArrowLeft, CircleCheck, Package};
 
-use crate::components::{IconLink, Price};
+use crate::components::{Alert, AlertKind, IconLink, Price};
 use crate::icon;
-use crate::types::OrderView;
+use crate::types::{OrderView, TEST_ORDER};
 
 /// The confirmation a shopper sees after paying: the order number, what they
 /// bought, what they paid, and where the receipt went.
@@ -25,6 +25,7 @@ pub fn OrderSuccess(order: OrderView, signed_in: bool) -> impl IntoView {
                     " · " {count}
                 </p>
             </div>
+            <OrderNotices order=order.clone() />
             <OrderItems order=order.clone() />
             {order
                 .email
@@ -50,6 +51,32 @@ pub fn OrderSuccess(order: OrderView, signed_in: bool) -> impl IntoView {
                     })}
             </div>
         </section>
+    }
+}
+
+/// What the buyer must know about an order before its lines: that it was a test
+/// (no money taken), and why it is held, if it is.
+#[component]
+pub fn OrderNotices(order: OrderView) -> impl IntoView {
+    view! {
+        {order
+            .test_order
+            .then(|| {
+                view! {
+                    <div data-testid="test-order">
+                        <Alert kind=AlertKind::Notice message=TEST_ORDER />
+                    </div>
+                }
+            })}
+        {order
+            .hold
+            .map(|hold| {
+                view! {
+                    <div data-testid="order-on-hold">
+                        <Alert kind=AlertKind::Notice message=hold.sentence() />
+                    </div>
+                }
+            })}
     }
 }
 

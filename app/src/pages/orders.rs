@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use lucide_leptos::{ArrowLeft, Package};
 
-use crate::components::{IconLink, OrderItems, Price};
+use crate::components::{IconLink, OrderItems, OrderNotices, Price};
 use crate::icon;
 use crate::pages::ErrorPanel;
 use crate::server_fns::orders::{get_order, list_orders};
@@ -49,7 +49,11 @@ pub fn OrdersPage() -> impl IntoView {
                                                         <a href=href class="font-semibold text-brand underline-offset-4 hover:underline">
                                                             {order.number.clone()}
                                                         </a>
-                                                        <p class="caption">{order.placed_on.clone()} " · " {count}</p>
+                                                        <p class="caption">
+                                                            {order.placed_on.clone()} " · " {count}
+                                                            {order.test_order.then_some(" · Test order")}
+                                                            {order.hold.map(|_| " · On hold")}
+                                                        </p>
                                                     </div>
                                                     <Price money=order.total class="font-semibold" />
                                                 </li>
@@ -87,6 +91,7 @@ pub fn OrderPage() -> impl IntoView {
                                         <h1 class="page-title">"Order " {order.number.clone()}</h1>
                                         <p class="caption">"Placed on " {order.placed_on.clone()}</p>
                                     </div>
+                                    <OrderNotices order=order.clone() />
                                     <OrderItems order=order.clone() />
                                     <IconLink
                                         href="/account/orders"

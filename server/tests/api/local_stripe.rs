@@ -112,6 +112,7 @@ fn config(database_url: String, webhook_url: Option<String>) -> LocalStripeConfi
         webhook_url,
         webhook_secret: Secret::new(SECRET),
         store_name: "Shopfront".into(),
+        api_key: Secret::new(KEY),
         retry: RetryPolicy {
             first_delay: Duration::from_millis(50),
             max_delay: Duration::from_millis(400),
@@ -138,7 +139,9 @@ async fn start_with(mut config: LocalStripeConfig) -> Stand {
     config.pay_base_url = base.clone();
     let stripe = LocalStripe::open(config).await.unwrap();
     stripe.spawn_worker();
-    let router = stripe.standalone_router::<()>();
+    let router = stripe
+        .standalone_router::<()>()
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await });
     Stand {
         stripe,
@@ -1167,7 +1170,7 @@ async fn the_store_without_keys_mounts_the_stand_in_on_its_own_address() {
     let response = app
         .client
         .post(app.url("/local-stripe/v1/checkout/sessions"))
-        .bearer_auth(KEY)
+        .bearer_auth(server::local_stripe::DEFAULT_API_KEY)
         .body(SDK_BODY.trim_end())
         .send()
         .await

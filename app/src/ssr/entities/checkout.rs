@@ -26,6 +26,9 @@ pub struct Model {
     pub stripe_session_id: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub stripe_url: Option<String>,
+    /// The PaymentIntent Stripe made for the session, once an event names it.
+    #[sea_orm(unique)]
+    pub stripe_payment_intent_id: Option<String>,
     pub expires_at: i64,
     pub email: Option<String>,
     /// The last declined attempt, in the shopper's words.

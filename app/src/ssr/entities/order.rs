@@ -23,9 +23,36 @@ pub struct Model {
     pub amount_total: i64,
     /// What Stripe says was paid.
     pub stripe_amount_total: Option<i64>,
-    pub needs_review: bool,
+    pub status: OrderStatus,
+    /// Why an order is on hold.
+    pub hold_reason: Option<HoldReason>,
+    /// Stripe's own `livemode`: false for test keys and the local stand-in, whose
+    /// orders took no money.
+    pub livemode: bool,
     pub confirmation_sent_at: Option<i64>,
     pub created_at: i64,
+}
+
+/// Where an order is. An order on hold is not shipped until the owner checks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum OrderStatus {
+    #[sea_orm(string_value = "paid")]
+    Paid,
+    #[sea_orm(string_value = "on_hold")]
+    OnHold,
+}
+
+/// Why an order was put on hold when it was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum HoldReason {
+    /// Stripe's amount or currency differs from the frozen checkout (or is missing).
+    #[sea_orm(string_value = "amount_mismatch")]
+    AmountMismatch,
+    /// Paid after the checkout had given its stock back: the units may be gone.
+    #[sea_orm(string_value = "stock_released")]
+    StockReleased,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::ssr::entities::order;
 use crate::ssr::mail::Mailer;
 use crate::ssr::services::orders;
-use crate::types::OrderView;
+use crate::types::{OrderView, TEST_ORDER};
 
 /// Sends the order confirmation once: the claim is a conditional update, so a
 /// second caller (a redelivered event, the success page) sends nothing. Runs
@@ -37,7 +37,11 @@ pub async fn send(
     };
     let number = order.number.clone();
     let view = orders::view_of(db, order).await?;
-    let subject = format!("Your Shopfront order {number}");
+    let subject = if view.test_order {
+        format!("[Test] Your Shopfront order {number}")
+    } else {
+        format!("Your Shopfront order {number}")
+    };
     match mailer.send(&number, &to, &subject, text(&view)).await {
         Ok(how) => {
             tracing::info!(order = %number, to = %to, "order confirmation {how}");
@@ -52,7 +56,19 @@ pub async fn send(
 
 /// The confirmation's text: the order number, each line, the total.
 pub fn text(order: &OrderView) -> String {
-    let mut body = format!("Thank you for your order.\n\nOrder {}\n\n", order.number);
+    let mut body = String::new();
+    if order.test_order {
+        body.push_str(TEST_ORDER);
+        body.push_str("\n\n");
+    }
+    body.push_str(&format!(
+        "Thank you for your order.\n\nOrder {}\n\n",
+        order.number
+    ));
+    if let Some(hold) = order.hold {
+        body.push_str(hold.sentence());
+        body.push_str("\n\n");
+    }
     for item in &order.items {
         body.push_str(&format!(
             "{} x {}  {}\n",

@@ -13,6 +13,7 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
+use crate::ssr::entities::order::{HoldReason, OrderStatus};
 use crate::ssr::entities::{checkout_line, order, order_item};
 use crate::ssr::mail::Mailer;
 use crate::ssr::services::{cart, checkout as checkouts, confirmation, orders};
@@ -27,6 +28,10 @@ pub struct SessionFacts {
     pub amount_total: Option<i64>,
     pub currency: Option<String>,
     pub email: Option<String>,
+    /// Stripe's own word on whether real money moved.
+    pub livemode: bool,
+    /// The PaymentIntent that paid, once Stripe has made one.
+    pub payment_intent: Option<String>,
 }
 
 impl From<&stripe_shared::CheckoutSession> for SessionFacts {
@@ -43,6 +48,11 @@ impl From<&stripe_shared::CheckoutSession> for SessionFacts {
                 .as_ref()
                 .and_then(|details| details.email.clone())
                 .or_else(|| session.customer_email.clone()),
+            livemode: session.livemode,
+            payment_intent: session
+                .payment_intent
+                .as_ref()
+                .map(|intent| intent.id().as_str().to_owned()),
         }
     }
 }
@@ -129,13 +139,20 @@ pub async fn fulfil(
     if !(facts.complete && facts.paid) {
         return Ok(Fulfilment::NotPaid);
     }
+    // A missing amount or currency is a mismatch: the order is held, not shipped.
     let amount_matches = facts.amount_total == Some(checkout.amount_total)
         && facts
             .currency
             .as_deref()
-            .is_none_or(|c| c.eq_ignore_ascii_case(&checkout.currency));
+            .is_some_and(|c| c.eq_ignore_ascii_case(&checkout.currency));
     let stock_was_released = checkout.status.released_stock();
-    let needs_review = !amount_matches || stock_was_released;
+    let hold = if !amount_matches {
+        Some(HoldReason::AmountMismatch)
+    } else if stock_was_released {
+        Some(HoldReason::StockReleased)
+    } else {
+        None
+    };
     let number = order_number(checkout.id);
 
     let inserted = order::Entity::insert(order::ActiveModel {
@@ -148,7 +165,12 @@ pub async fn fulfil(
         currency: Set(checkout.currency.clone()),
         amount_total: Set(checkout.amount_total),
         stripe_amount_total: Set(facts.amount_total),
-        needs_review: Set(needs_review),
+        status: Set(match hold {
+            Some(_) => OrderStatus::OnHold,
+            None => OrderStatus::Paid,
+        }),
+        hold_reason: Set(hold),
+        livemode: Set(facts.livemode),
         confirmation_sent_at: Set(None),
         created_at: Set(now),
         ..Default::default()
@@ -170,10 +192,10 @@ pub async fn fulfil(
 
     copy_lines(txn, checkout.id, order_id).await?;
 
-    checkouts::mark_paid(txn, checkout.id, now).await?;
+    checkouts::mark_paid(txn, checkout.id, facts.payment_intent.as_deref(), now).await?;
     if stock_was_released {
         checkouts::sell_released_stock(txn, checkout.id).await?;
-        tracing::error!(order = %number, checkout = checkout.id, status = ?checkout.status, "paid after its stock was released; flagged for review");
+        tracing::error!(order = %number, checkout = checkout.id, status = ?checkout.status, "paid after its stock was released; the order is on hold");
     }
     cart::remove_bought_units(txn, &checkout).await?;
 
@@ -181,8 +203,10 @@ pub async fn fulfil(
         tracing::error!(
             order = %number,
             expected = checkout.amount_total,
+            expected_currency = %checkout.currency,
             stripe = ?facts.amount_total,
-            "Stripe's amount differs from the checkout; the order is flagged for review"
+            stripe_currency = ?facts.currency,
+            "Stripe's amount or currency differs from the checkout; the order is on hold"
         );
     }
     tracing::info!(order = %number, checkout = checkout.id, total = checkout.amount_total, "order placed");

@@ -6,8 +6,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::error::AppError;
 use crate::ssr::db::adopt;
 use crate::ssr::domain::Owner;
+use crate::ssr::entities::order::{HoldReason, OrderStatus};
 use crate::ssr::entities::{order, order_item};
-use crate::types::{Currency, Money, OrderItemView, OrderView};
+use crate::types::{Currency, Money, OrderHold, OrderItemView, OrderView};
 
 /// The same answer for a missing order and someone else's: nothing leaks.
 pub const ORDER_NOT_FOUND: &str = "We could not find that order.";
@@ -66,6 +67,14 @@ pub async fn view_of(
         items,
         total: Money::new(order.amount_total, currency),
         email: order.email,
+        test_order: !order.livemode,
+        hold: match (order.status, order.hold_reason) {
+            (OrderStatus::Paid, _) => None,
+            (OrderStatus::OnHold, Some(HoldReason::StockReleased)) => {
+                Some(OrderHold::StockBeingChecked)
+            }
+            (OrderStatus::OnHold, _) => Some(OrderHold::PaymentBeingChecked),
+        },
     })
 }
 

@@ -4,11 +4,15 @@
 mod events;
 mod pay;
 
+use axum::extract::connect_info::MockConnectInfo;
+use axum::extract::{ConnectInfo, Request};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup};
+use std::net::SocketAddr;
 
 use super::html::{message_page, page};
 use super::objects::{SessionRecord, SessionStatus};
@@ -21,11 +25,45 @@ pub fn router<S: Clone + Send + Sync + 'static>(stripe: LocalStripe) -> Router<S
             "/local-stripe/pay/{id}/authenticate",
             post(pay::authenticate),
         )
-        .route("/local-stripe/events", get(events::list))
-        .route("/local-stripe/events/{id}", get(events::one))
-        .route("/local-stripe/events/{id}/resend", post(events::resend))
+        .merge(
+            Router::new()
+                .route("/local-stripe/events", get(events::list))
+                .route("/local-stripe/events/{id}", get(events::one))
+                .route("/local-stripe/events/{id}/resend", post(events::resend))
+                .layer(middleware::from_fn(this_machine_only)),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .with_state(stripe)
+}
+
+/// The event log shows every session's details and can replay events at the
+/// store: it answers only a browser on the machine the stand-in runs on. A
+/// request a proxy forwarded is not one, even though the proxy connects from
+/// loopback. Without the peer's address (no `ConnectInfo`) it answers nobody.
+async fn this_machine_only(request: Request, next: Next) -> Response {
+    let extensions = request.extensions();
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| *peer)
+        .or_else(|| {
+            extensions
+                .get::<MockConnectInfo<SocketAddr>>()
+                .map(|MockConnectInfo(peer)| *peer)
+        })
+        .map(|peer| peer.ip().to_canonical());
+    let forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"]
+        .iter()
+        .any(|name| request.headers().contains_key(*name));
+    if peer.is_some_and(|ip| ip.is_loopback()) && !forwarded {
+        return next.run(request).await;
+    }
+    tracing::warn!(peer = ?peer, forwarded, "local Stripe: the event log was asked for from another machine");
+    message_page(
+        StatusCode::FORBIDDEN,
+        "Only on this computer",
+        None,
+        "The local Stripe's event log opens only in a browser on the computer it runs on.",
+    )
 }
 
 /// `minor` units of the ISO currency `code`, as the pages show them.

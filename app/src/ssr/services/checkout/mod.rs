@@ -13,8 +13,8 @@ mod stripe_api;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait, TryInsertResult, UpdateMany,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, TransactionTrait, TryInsertResult, UpdateMany,
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -32,6 +32,7 @@ use crate::types::Currency;
 pub use step::{next_step, Step};
 pub use stock::sell_released_stock;
 use stock::{return_stock, take_stock};
+pub use stripe_api::session_for_payment_intent;
 
 /// Stripe takes at most this many line items in one session.
 pub const MAX_CHECKOUT_LINES: usize = 100;
@@ -440,15 +441,20 @@ pub async fn lock_by_stripe_session(
 pub async fn mark_paid(
     txn: &impl ConnectionTrait,
     checkout_id: i32,
+    payment_intent: Option<&str>,
     now: i64,
 ) -> Result<(), AppError> {
-    ending(checkout_id, CheckoutStatus::Paid, now)
-        .col_expr(
-            checkout::Column::LastPaymentError,
-            Expr::value(Option::<String>::None),
-        )
-        .exec(txn)
-        .await?;
+    let mut update = ending(checkout_id, CheckoutStatus::Paid, now).col_expr(
+        checkout::Column::LastPaymentError,
+        Expr::value(Option::<String>::None),
+    );
+    if let Some(intent) = payment_intent {
+        update = update.col_expr(
+            checkout::Column::StripePaymentIntentId,
+            Expr::value(intent.to_owned()),
+        );
+    }
+    update.exec(txn).await?;
     Ok(())
 }
 
@@ -495,24 +501,61 @@ pub async fn close_unpaid(
 }
 
 /// A declined attempt: remembered for the cart page; the session stays open.
+/// Which checkout a declined PaymentIntent belongs to: the one that recorded it,
+/// or the one whose Checkout Session Stripe says made it. Never its metadata,
+/// which anyone with access to the Stripe account can set on any PaymentIntent.
+pub enum IntentOwner<'a> {
+    /// The checkout that has already recorded this PaymentIntent.
+    Recorded,
+    /// The checkout of the session Stripe says made the PaymentIntent.
+    Session(&'a str),
+}
+
+/// The checkout that has recorded PaymentIntent `intent_id`, if any.
+pub async fn by_payment_intent(
+    db: &impl ConnectionTrait,
+    intent_id: &str,
+) -> Result<Option<checkout::Model>, AppError> {
+    Ok(checkout::Entity::find()
+        .filter(checkout::Column::StripePaymentIntentId.eq(intent_id))
+        .one(db)
+        .await?)
+}
+
+/// Records a declined attempt on the checkout that owns PaymentIntent
+/// `intent_id` (see [`IntentOwner`]), remembering the PaymentIntent for next
+/// time; `false` when no open checkout of this store owns it.
 pub async fn record_payment_failure(
     txn: &impl ConnectionTrait,
-    checkout_id: i32,
+    intent_id: &str,
+    owner: IntentOwner<'_>,
     message: &str,
     now: i64,
 ) -> Result<bool, AppError> {
-    let changed = checkout::Entity::update_many()
+    let mut update = checkout::Entity::update_many()
         .col_expr(
             checkout::Column::LastPaymentError,
             Expr::value(Some(message.to_owned())),
         )
         .col_expr(checkout::Column::UpdatedAt, Expr::value(now))
-        .filter(checkout::Column::Id.eq(checkout_id))
-        .filter(checkout::Column::Status.is_in([CheckoutStatus::Open, CheckoutStatus::Processing]))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    Ok(changed == 1)
+        .filter(checkout::Column::Status.is_in([CheckoutStatus::Open, CheckoutStatus::Processing]));
+    update = match owner {
+        IntentOwner::Session(session_id) => update
+            .col_expr(
+                checkout::Column::StripePaymentIntentId,
+                Expr::value(intent_id.to_owned()),
+            )
+            .filter(checkout::Column::StripeSessionId.eq(session_id))
+            .filter(
+                Condition::any()
+                    .add(checkout::Column::StripePaymentIntentId.is_null())
+                    .add(checkout::Column::StripePaymentIntentId.eq(intent_id)),
+            ),
+        IntentOwner::Recorded => {
+            update.filter(checkout::Column::StripePaymentIntentId.eq(intent_id))
+        }
+    };
+    Ok(update.exec(txn).await?.rows_affected == 1)
 }
 
 /// At sign-in: the guest's checkouts become the account's.

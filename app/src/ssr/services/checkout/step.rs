@@ -69,6 +69,7 @@ mod tests {
             fingerprint: "same".to_owned(),
             stripe_session_id: Some("cs_test_1".to_owned()),
             stripe_url: Some("https://pay.example/cs_test_1".to_owned()),
+            stripe_payment_intent_id: None,
             expires_at: NOW + 30 * 60,
             email: None,
             last_payment_error: None,

@@ -141,3 +141,23 @@ pub fn idempotency_key(checkout_id: i32, fingerprint: &str) -> String {
     let short = fingerprint.get(..16).unwrap_or(fingerprint);
     format!("shopfront-checkout-{checkout_id}-{short}")
 }
+
+/// The Checkout Session that made PaymentIntent `intent_id`, as Stripe itself
+/// records it (`GET /v1/checkout/sessions?payment_intent=...`): `None` for a
+/// PaymentIntent no Checkout Session made, such as another integration's.
+pub async fn session_for_payment_intent(
+    payments: &Payments,
+    intent_id: &str,
+) -> Result<Option<String>, stripe::StripeError> {
+    use stripe_checkout::checkout_session::ListCheckoutSession;
+    let sessions = ListCheckoutSession::new()
+        .payment_intent(intent_id)
+        .limit(1)
+        .send(payments.client())
+        .await?;
+    Ok(sessions
+        .data
+        .into_iter()
+        .next()
+        .map(|session| session.id.as_str().to_owned()))
+}

@@ -1,5 +1,12 @@
 //! What an attacker tries, and what the store does instead. Each test is named
-//! after the attempt.
+//! after the attempt. This file holds the cross-site and error-text attempts;
+//! the modules below hold the rest.
+
+mod amounts;
+mod cross_site;
+mod declines;
+mod stand_in;
+mod transport;
 
 use app::error::AppError;
 use leptos::server_fn::error::ServerFnUrlError;

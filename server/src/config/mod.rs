@@ -1,0 +1,164 @@
+//! Shopfront's settings: one typed struct, read once from the environment.
+//!
+//! `.env.example` lists every variable. A malformed value stops start-up with one
+//! line that names the variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A secret value (an API key, a signing secret) that never prints itself: the
+/// local Stripe's type, which the store's settings use too.
+pub use local_stripe::Secret;
+
+mod stripe;
+pub use stripe::{LocalStripeSettings, StripeSettings};
+
+/// Everything the server reads from its environment.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where the data lives: PostgreSQL or SQLite. Defaults to a SQLite file in
+    /// `data_dir`. A secret: a PostgreSQL address carries its password.
+    pub database_url: Secret,
+    pub data_dir: PathBuf,
+    /// The address the server listens on.
+    pub site_addr: SocketAddr,
+    /// The address shoppers use, without a trailing slash.
+    pub public_base_url: String,
+    pub stripe: StripeSettings,
+    pub local_stripe: LocalStripeSettings,
+    /// The SMTP server order emails go through; unset writes them to the outbox.
+    pub smtp_url: Option<Secret>,
+    /// The sender of order emails.
+    pub mail_from: String,
+    pub timeouts: Timeouts,
+    pub log_filter: String,
+}
+
+/// How long a client may take: to send its headers (slowloris), to send its
+/// body, and for the whole request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    pub header_read: Duration,
+    pub body: Duration,
+    pub request: Duration,
+}
+
+/// A variable with a value the store cannot use.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{variable} {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn invalid(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Settings {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup`, which answers a variable's value.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let data_dir =
+            PathBuf::from(var("SHOPFRONT_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+        let database_url = match var("DATABASE_URL") {
+            Some(url) if ["sqlite:", "postgres://", "postgresql://"].iter().any(|p| url.starts_with(p)) => url,
+            Some(_) => {
+                return Err(invalid(
+                    "DATABASE_URL",
+                    "must start with postgres://, postgresql:// or sqlite: (or be unset for the built-in SQLite file)",
+                ))
+            }
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("shopfront.db").display()),
+        };
+
+        let site_addr: SocketAddr = var("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned())
+            .parse()
+            .map_err(|_| {
+                invalid(
+                    "LEPTOS_SITE_ADDR",
+                    "must be an address and port, like 127.0.0.1:3000",
+                )
+            })?;
+
+        let public_base_url = match var("PUBLIC_BASE_URL") {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(_) => {
+                return Err(invalid(
+                    "PUBLIC_BASE_URL",
+                    "must start with http:// or https://, like https://shop.example.com",
+                ))
+            }
+            None => format!("http://{site_addr}"),
+        };
+
+        let (stripe, local_stripe) = stripe::read(&var, site_addr, &public_base_url)?;
+
+        let smtp_url = match var("SMTP_URL") {
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                Some(Secret::new(url))
+            }
+            Some(_) => return Err(invalid(
+                "SMTP_URL",
+                "must start with smtp:// or smtps://, like smtps://user:password@mail.example.com",
+            )),
+            None => None,
+        };
+        let mail_from =
+            var("MAIL_FROM").unwrap_or_else(|| "Shopfront <orders@shopfront.invalid>".to_owned());
+
+        let seconds = |variable: &'static str, default: u64| match var(variable) {
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .map(Duration::from_secs)
+                .ok_or_else(|| invalid(variable, "must be a whole number of seconds, 1 to 3600")),
+            None => Ok(Duration::from_secs(default)),
+        };
+        let timeouts = Timeouts {
+            header_read: seconds("HEADER_READ_TIMEOUT_SECS", 10)?,
+            body: seconds("BODY_TIMEOUT_SECS", 30)?,
+            request: seconds("REQUEST_TIMEOUT_SECS", 60)?,
+        };
+
+        Ok(Self {
+            timeouts,
+            smtp_url,
+            mail_from,
+            local_stripe,
+            database_url: Secret::new(database_url),
+            data_dir,
+            site_addr,
+            public_base_url,
+            stripe,
+            log_filter: var("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
+        })
+    }
+
+    /// Whether the database is the built-in SQLite file, whose folder must exist.
+    pub fn uses_default_sqlite(&self) -> bool {
+        let url = self.database_url.expose();
+        url.starts_with("sqlite://") && url.contains(&*self.data_dir.to_string_lossy())
+    }
+}
+
+#[cfg(test)]
+mod tests;
