@@ -64,7 +64,9 @@ pub fn App() -> impl IntoView {
 #[component]
 fn TestModeBanner() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let test_mode = crate::ssr::state::app_state().is_ok_and(|state| state.payments.test_mode);
+    // Not `app_state()`: listing the routes renders the app with no state.
+    let test_mode =
+        use_context::<crate::ssr::AppState>().is_some_and(|state| state.payments.test_mode);
     #[cfg(not(feature = "ssr"))]
     let test_mode = false;
     test_mode.then(|| {

@@ -11,6 +11,8 @@ mod m20261122_000003_create_accounts_and_carts;
 mod m20261122_000004_create_checkouts_and_orders;
 mod m20261130_000005_rename_checkout_owner_columns;
 mod m20261130_000006_order_status_and_livemode;
+mod m20261130_000007_create_emails;
+mod m20261130_000008_attempts_and_checkout_clients;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_checkouts_and_orders::Migration),
             Box::new(m20261130_000005_rename_checkout_owner_columns::Migration),
             Box::new(m20261130_000006_order_status_and_livemode::Migration),
+            Box::new(m20261130_000007_create_emails::Migration),
+            Box::new(m20261130_000008_attempts_and_checkout_clients::Migration),
         ]
     }
 }

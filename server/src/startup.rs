@@ -30,6 +30,7 @@ use crate::webhook::{self, WebhookState};
 use crate::{health, server_fn_status};
 use app::ssr::mail::Mailer;
 use app::ssr::payments::Payments;
+use app::ssr::services::email_sender::EmailSender;
 use std::sync::{Arc, OnceLock};
 
 /// The largest body a form or server fn may send. Stripe's events and the
@@ -57,6 +58,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     header_read_timeout: std::time::Duration,
+    emails: EmailSender,
     db: DatabaseConnection,
     local_stripe: Option<LocalStripe>,
 }
@@ -148,11 +150,12 @@ impl Application {
             settings.data_dir.join("outbox"),
             &settings.mail_from,
         )?;
+        let emails = EmailSender::new(db.clone(), mailer, settings.mail_retry);
 
         let webhook = WebhookState {
             db: db.clone(),
             secrets: Arc::new(secrets),
-            mailer: mailer.clone(),
+            emails: emails.clone(),
             payments: payments.clone(),
         };
         let state = AppState {
@@ -160,7 +163,9 @@ impl Application {
             leptos_options,
             public_base_url: public_base_url.into(),
             payments,
-            mailer,
+            emails: emails.clone(),
+            trusted_proxies: settings.trusted_proxies.clone().into(),
+            limits: settings.limits,
         };
         let guards = Guards {
             origin: crate::cross_site::origin_of(&state.public_base_url),
@@ -180,6 +185,7 @@ impl Application {
             port: local.port(),
             listener,
             header_read_timeout: settings.timeouts.header_read,
+            emails,
             router: router(state, local_stripe.as_ref(), webhook, guards),
             db,
             local_stripe,
@@ -204,6 +210,8 @@ impl Application {
     /// Expired sessions and old sign-in failures are purged every hour meanwhile.
     pub async fn run_until_stopped(self) -> io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.db.clone()));
+        // Emails owed before a restart go out now.
+        let sender = tokio::spawn(self.emails.run());
         let deliveries = self.local_stripe.as_ref().map(LocalStripe::spawn_worker);
         crate::serve::serve(
             self.listener,
@@ -213,6 +221,7 @@ impl Application {
         )
         .await;
         housekeeping.abort();
+        sender.abort();
         if let Some(deliveries) = deliveries {
             deliveries.abort();
         }
@@ -368,7 +377,7 @@ pub fn local_stripe_config(
 }
 
 async fn housekeeping(db: DatabaseConnection) {
-    use app::ssr::services::accounts;
+    use app::ssr::services::throttle;
     use app::ssr::sessions;
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     loop {
@@ -387,8 +396,8 @@ async fn housekeeping(db: DatabaseConnection) {
             ),
             Err(err) => tracing::warn!(error = %err, "could not release lapsed checkouts"),
         }
-        if let Err(err) = accounts::purge_old_failures(&db, now).await {
-            tracing::warn!(error = %err, "could not purge old sign-in failures");
+        if let Err(err) = throttle::purge(&db, now).await {
+            tracing::warn!(error = %err, "could not purge old throttling records");
         }
     }
 }

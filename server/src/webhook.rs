@@ -40,13 +40,13 @@ pub const HANDLED: &[&str] = &[
     "payment_intent.payment_failed",
 ];
 
-/// What the webhook needs: the database, the signing secrets, the mailer, and
-/// Stripe itself (to ask which session made a PaymentIntent).
+/// What the webhook needs: the database, the signing secrets, the email sender,
+/// and Stripe itself (to ask which session made a PaymentIntent).
 #[derive(Clone)]
 pub struct WebhookState {
     pub db: DatabaseConnection,
     pub secrets: Arc<Vec<Secret>>,
-    pub mailer: app::ssr::mail::Mailer,
+    pub emails: app::ssr::services::email_sender::EmailSender,
     pub payments: app::ssr::payments::Payments,
 }
 
@@ -114,8 +114,7 @@ async fn receive(State(hook): State<WebhookState>, headers: HeaderMap, body: Byt
         }
         Ok(Applied::Done { fulfilled }) => {
             if let Some(outcome) = fulfilled {
-                fulfilment::confirm_after_commit(&hook.db, &hook.mailer, &outcome, clock::now())
-                    .await;
+                fulfilment::confirm_after_commit(&hook.emails, &outcome);
             }
             (StatusCode::OK, "Received.").into_response()
         }

@@ -25,7 +25,10 @@ pub async fn sign_up(
     use leptos::server_fn::ServerFn;
     let outcome = async {
         let state = app_state()?;
-        let user = accounts::sign_up(&state.db, &email, &password, clock::now()).await?;
+        let client = shopper::client_address(&state);
+        let limit = state.limits.sign_ups;
+        let user =
+            accounts::sign_up(&state.db, &email, &password, &client, limit, clock::now()).await?;
         tracing::info!(user = user.id, "account created");
         shopper::sign_in_as(&state, user.id).await
     }
@@ -55,7 +58,7 @@ pub async fn sign_in(
     use leptos::server_fn::ServerFn;
     let outcome = async {
         let state = app_state()?;
-        let client = shopper::client_address();
+        let client = shopper::client_address(&state);
         let user = accounts::sign_in(&state.db, &email, &password, &client, clock::now()).await?;
         shopper::sign_in_as(&state, user.id).await
     }

@@ -24,7 +24,7 @@ pub async fn create_stripe_checkout_session(cart_id: String) -> Result<String, A
 #[cfg(feature = "ssr")]
 async fn start_checkout(cart_id: &str) -> Result<String, AppError> {
     use crate::ssr::services::{accounts, cart, checkout};
-    use crate::ssr::RequestContext;
+    use crate::ssr::{shopper, RequestContext};
     use tracing::Instrument;
 
     let request = RequestContext::read().await?;
@@ -44,12 +44,15 @@ async fn start_checkout(cart_id: &str) -> Result<String, AppError> {
     // between reserving the stock and recording Stripe's session, the checkout
     // would be left half-made, and the next click would wait for it and be
     // refused until it went stale.
+    let client = shopper::client_address(&request.state);
     let RequestContext { state, now, .. } = request;
     let started = tokio::spawn(
         async move {
             let payer = checkout::Payer {
                 owner: &owner,
                 email: email.as_deref(),
+                client: &client,
+                limits: state.limits,
             };
             checkout::start(
                 &state.db,
@@ -118,7 +121,7 @@ pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError
         ));
     }
     let facts = SessionFacts::from(&session);
-    match fulfilment::fulfil_and_confirm(&state.db, &state.mailer, &facts, request.now).await? {
+    match fulfilment::fulfil_and_confirm(&state.db, &state.emails, &facts, request.now).await? {
         Fulfilment::Placed { .. } => {
             let order = orders::order_for_session(&state.db, owner.as_ref(), checkout_session_id)
                 .await?

@@ -5,3 +5,8 @@
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
+
+/// The current time in Unix milliseconds, for schedules finer than a second.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

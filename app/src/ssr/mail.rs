@@ -65,6 +65,16 @@ impl Mailer {
         }
     }
 
+    /// A stable Message-ID for email `kind` about `key`, at the sender's domain:
+    /// a resend after a crash carries the same one, so mail clients and servers
+    /// can tell it is a repeat.
+    pub fn message_id(&self, kind: &str, key: &str) -> String {
+        let from = match self {
+            Self::Outbox { from, .. } | Self::Smtp { from, .. } => from,
+        };
+        format!("<{kind}.{key}@{}>", from.email.domain())
+    }
+
     /// Sends a plain-text email; `name` names the outbox file.
     pub async fn send(
         &self,
@@ -72,6 +82,7 @@ impl Mailer {
         to: &str,
         subject: &str,
         body: String,
+        message_id: &str,
     ) -> Result<String, MailError> {
         let from = match self {
             Self::Outbox { from, .. } | Self::Smtp { from, .. } => from.clone(),
@@ -81,6 +92,7 @@ impl Mailer {
             .from(from)
             .to(to)
             .subject(subject)
+            .message_id(Some(message_id.to_owned()))
             .header(ContentType::TEXT_PLAIN)
             .body(body)?;
         match self {

@@ -1,5 +1,6 @@
 //! Server-only code: state, database access and the services the server fns call.
 
+pub mod client;
 pub mod clock;
 pub mod context;
 pub mod db;

@@ -12,6 +12,9 @@ use crate::ssr::entities::shopper_session as session;
 
 /// The cookie that carries the token.
 pub const COOKIE_NAME: &str = "shopfront_session";
+/// Its name over https: the `__Host-` prefix makes browsers refuse one set by a
+/// sibling subdomain or over plain http, with a `Domain`, or without `Secure`.
+pub const SECURE_COOKIE_NAME: &str = "__Host-shopfront_session";
 /// A session lives 30 days after the shopper was last seen.
 pub const LIFETIME_SECS: i64 = 30 * 24 * 60 * 60;
 /// The expiry is pushed forward at most once a day, so most reads stay reads.
@@ -103,26 +106,38 @@ pub async fn purge_expired(db: &impl ConnectionTrait, now: i64) -> Result<u64, D
     Ok(result.rows_affected)
 }
 
+/// The session cookie's name: `__Host-` prefixed whenever the store is served
+/// over https.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
+
 /// The `Set-Cookie` value that stores `token` for the session's lifetime.
 pub fn cookie(token: &str, secure: bool) -> String {
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={LIFETIME_SECS}{secure}"
-    )
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={LIFETIME_SECS}{secure}")
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn expired_cookie(secure: bool) -> String {
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
-/// The session token in a `Cookie` request header, if there is one.
-pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+/// The session token in a `Cookie` request header, if there is one. Over https
+/// only the `__Host-` cookie counts: a plain one may have been planted.
+pub fn token_from_cookie_header(header: &str, secure: bool) -> Option<&str> {
+    let wanted = cookie_name(secure);
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.trim())
         .filter(|value| !value.is_empty())
 }
@@ -148,17 +163,31 @@ mod tests {
             plain,
             "shopfront_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000"
         );
-        assert!(cookie("abc", true).ends_with("; Secure"));
+        assert_eq!(
+            cookie("abc", true),
+            "__Host-shopfront_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000; Secure"
+        );
         assert!(expired_cookie(false).contains("Max-Age=0"));
+        assert!(expired_cookie(true).starts_with("__Host-shopfront_session=;"));
     }
 
     #[test]
     fn reads_the_token_among_other_cookies() {
         assert_eq!(
-            token_from_cookie_header("a=1; shopfront_session=tok; b=2"),
+            token_from_cookie_header("a=1; shopfront_session=tok; b=2", false),
             Some("tok")
         );
-        assert_eq!(token_from_cookie_header("shopfront_session="), None);
-        assert_eq!(token_from_cookie_header("other=1"), None);
+        assert_eq!(token_from_cookie_header("shopfront_session=", false), None);
+        assert_eq!(token_from_cookie_header("other=1", false), None);
+    }
+
+    #[test]
+    fn over_https_a_planted_plain_cookie_is_not_a_session() {
+        let both = "shopfront_session=planted; __Host-shopfront_session=real";
+        assert_eq!(token_from_cookie_header(both, true), Some("real"));
+        assert_eq!(
+            token_from_cookie_header("shopfront_session=planted", true),
+            None
+        );
     }
 }

@@ -33,14 +33,14 @@ pub fn request_parts() -> Option<http::request::Parts> {
 }
 
 /// The request's session token, from its `Cookie` header.
-fn cookie_token() -> Option<String> {
+fn cookie_token(secure: bool) -> Option<String> {
     let parts = request_parts()?;
     parts
         .headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find_map(sessions::token_from_cookie_header)
+        .find_map(|header| sessions::token_from_cookie_header(header, secure))
         .map(str::to_owned)
 }
 
@@ -56,14 +56,21 @@ pub fn wants_html() -> bool {
     })
 }
 
-/// The address the request came from, for throttling sign-in attempts.
-pub fn client_address() -> String {
+/// The client the request came from, as the throttles key it (see
+/// [`crate::ssr::client`]): behind a trusted proxy, the address it recorded.
+pub fn client_address(state: &AppState) -> String {
     request_parts()
         .and_then(|parts| {
-            parts
+            let peer = parts
                 .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|info| info.0.ip().to_string())
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?
+                .0
+                .ip();
+            Some(crate::ssr::client::key(crate::ssr::client::address(
+                peer,
+                &parts.headers,
+                &state.trusted_proxies,
+            )))
         })
         .unwrap_or_else(|| "unknown".to_owned())
 }
@@ -86,7 +93,7 @@ pub fn secure(state: &AppState) -> bool {
 /// The shopper making this request. Reading never creates a session; a live one
 /// has its expiry slid forward.
 pub async fn current(state: &AppState) -> Result<Shopper, AppError> {
-    let Some(token) = cookie_token() else {
+    let Some(token) = cookie_token(secure(state)) else {
         return Ok(Shopper { session: None });
     };
     let now = clock::now();
@@ -102,8 +109,23 @@ pub async fn current(state: &AppState) -> Result<Shopper, AppError> {
 /// Starts a guest session for a shopper who has none (see
 /// [`RequestContext`](crate::ssr::RequestContext)): the first write to a cart is
 /// what starts one.
+///
+/// One client may start only so many an hour: a script adding to cart without a
+/// cookie would otherwise mint a cart (and, with checkout, a reservation) per
+/// request.
 pub async fn start_session(state: &AppState) -> Result<shopper_session::Model, AppError> {
-    let NewSession { token, session } = sessions::create(&state.db, None, clock::now()).await?;
+    let now = clock::now();
+    crate::ssr::services::throttle::admit(
+        &state.db,
+        crate::ssr::entities::attempt::Action::NewSession,
+        &client_address(state),
+        None,
+        state.limits.new_sessions,
+        now,
+        "Too many new carts have been started from your network. Please try again in an hour.",
+    )
+    .await?;
+    let NewSession { token, session } = sessions::create(&state.db, None, now).await?;
     set_cookie(sessions::cookie(&token, secure(state)));
     Ok(session)
 }

@@ -14,8 +14,12 @@ pub struct AppState {
     pub public_base_url: Arc<str>,
     /// The Stripe client (Stripe itself, or the local stand-in).
     pub payments: crate::ssr::payments::Payments,
-    /// Where order confirmations go: an SMTP server, or the local outbox.
-    pub mailer: crate::ssr::mail::Mailer,
+    /// Delivers the emails the store owes; woken when a transaction owes one.
+    pub emails: crate::ssr::services::email_sender::EmailSender,
+    /// Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// How much one client may do (see [`crate::ssr::services::throttle`]).
+    pub limits: crate::ssr::services::throttle::Limits,
 }
 
 /// The [`AppState`] that the server placed in the request's context.

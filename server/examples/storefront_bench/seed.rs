@@ -101,6 +101,7 @@ pub async fn seed_checkouts(db: &DatabaseConnection, first: i64, count: i64, now
             expires_at: Set(now + 2_100),
             email: Set(None),
             last_payment_error: Set(None),
+            client: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }))

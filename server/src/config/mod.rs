@@ -31,7 +31,13 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// The sender of order emails.
     pub mail_from: String,
+    /// How an email the mail server refused is retried.
+    pub mail_retry: app::ssr::services::email_sender::MailRetry,
     pub timeouts: Timeouts,
+    /// Proxies whose `X-Forwarded-For`/`Forwarded` name the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How much one client may do.
+    pub limits: app::ssr::services::throttle::Limits,
     pub log_filter: String,
 }
 
@@ -139,7 +145,66 @@ impl Settings {
             request: seconds("REQUEST_TIMEOUT_SECS", 60)?,
         };
 
+        let mail_retry = app::ssr::services::email_sender::MailRetry {
+            first: match var("MAIL_RETRY_FIRST_MS") {
+                Some(ms) => ms
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|ms| *ms >= 1)
+                    .map(Duration::from_millis)
+                    .ok_or_else(|| {
+                        invalid(
+                            "MAIL_RETRY_FIRST_MS",
+                            "must be a whole number of milliseconds, 1 or more",
+                        )
+                    })?,
+                None => Duration::from_secs(30),
+            },
+            ..Default::default()
+        };
+
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| {
+                    item.parse::<ipnet::IpNet>()
+                        .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| {
+                            invalid(
+                                "TRUSTED_PROXIES",
+                                "must be addresses or CIDR blocks separated by commas, like 10.0.0.0/8, 127.0.0.1",
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+        let count = |variable: &'static str, default: u64| match var(variable) {
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| invalid(variable, "must be a whole number, 1 or more")),
+            None => Ok(default),
+        };
+        let defaults = app::ssr::services::throttle::Limits::default();
+        let limits = app::ssr::services::throttle::Limits::hourly(
+            count("SIGN_UPS_PER_CLIENT_PER_HOUR", defaults.sign_ups.max)?,
+            count("NEW_CARTS_PER_CLIENT_PER_HOUR", defaults.new_sessions.max)?,
+            count("CHECKOUTS_PER_CLIENT_PER_HOUR", defaults.checkouts.max)?,
+            i64::try_from(count(
+                "UNITS_HELD_PER_CLIENT",
+                u64::try_from(defaults.units_held).unwrap_or(30),
+            )?)
+            .unwrap_or(i64::MAX),
+        );
+
         Ok(Self {
+            trusted_proxies,
+            limits,
+            mail_retry,
             timeouts,
             smtp_url,
             mail_from,

@@ -56,6 +56,9 @@ fn each_malformed_value_names_its_variable() {
         ("LOCAL_STRIPE_RETRY_MAX_ATTEMPTS", "0"),
         ("SMTP_URL", "mail.example.com"),
         ("HEADER_READ_TIMEOUT_SECS", "0"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
+        ("UNITS_HELD_PER_CLIENT", "0"),
+        ("NEW_CARTS_PER_CLIENT_PER_HOUR", "many"),
         ("BODY_TIMEOUT_SECS", "soon"),
         ("REQUEST_TIMEOUT_SECS", "99999"),
     ];

@@ -111,10 +111,11 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
         .unwrap();
     assert_eq!(order["items"][0]["quantity"], 2);
     assert_eq!(order["total"]["minor"], 5050);
-    let outbox = std::fs::read_dir(app.data_dir.join("outbox"))
-        .unwrap()
-        .count();
-    assert_eq!(outbox, 1, "one confirmation for one order");
+    assert_eq!(
+        app.outbox_after(1).await,
+        1,
+        "one confirmation for one order"
+    );
     let email = std::fs::read_to_string(
         app.data_dir
             .join("outbox")
@@ -129,12 +130,7 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
     // Reloading the success page changes nothing.
     assert_eq!(app.client.get(&landing).send().await.unwrap().status(), 200);
     assert_eq!(app.orders().await, 1);
-    assert_eq!(
-        std::fs::read_dir(app.data_dir.join("outbox"))
-            .unwrap()
-            .count(),
-        1
-    );
+    assert_eq!(app.outbox_after(1).await, 1);
 }
 
 #[tokio::test]
@@ -583,12 +579,7 @@ async fn the_same_completed_event_three_times_at_once_makes_one_order() {
     assert_eq!(app.orders().await, 1);
     assert_eq!(app.number("SELECT COUNT(*) FROM order_items").await, 1);
     assert_eq!(app.number("SELECT COUNT(*) FROM stripe_events").await, 1);
-    assert_eq!(
-        std::fs::read_dir(app.data_dir.join("outbox"))
-            .unwrap()
-            .count(),
-        1
-    );
+    assert_eq!(app.outbox_after(1).await, 1);
     // A fourth, later: acknowledged as already processed, still one.
     let later = app
         .post_event(&body, Some(sign(&app.secret(), now(), &body)))
@@ -616,10 +607,7 @@ async fn with_the_webhook_unreachable_the_success_page_alone_makes_the_order() {
     let again = app.get(&path).await.text().await.unwrap();
     assert!(again.contains(&format!("SF-{number:06}")));
     assert_eq!(app.orders().await, 1, "a reload makes no second order");
-    let outbox = std::fs::read_dir(app.data_dir.join("outbox"))
-        .unwrap()
-        .count();
-    assert_eq!(outbox, 1, "one confirmation");
+    assert_eq!(app.outbox_after(1).await, 1, "one confirmation");
 }
 
 /// Stripe answers a repeated call with the same Idempotency-Key with the first
@@ -885,57 +873,9 @@ async fn while_a_secret_is_rolled_events_signed_with_either_are_accepted() {
     assert_eq!(unknown.status(), 400);
 }
 
-/// A mail server that accepts everything and keeps each message's text.
-fn fake_smtp_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use std::io::{BufRead, BufReader, Write};
-    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("smtp://{}", listener.local_addr().unwrap());
-    let store = received.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let store = store.clone();
-            std::thread::spawn(move || {
-                let mut writer = stream.try_clone().unwrap();
-                let reader = BufReader::new(stream);
-                let _ = writer.write_all(b"220 test ESMTP\r\n");
-                let (mut in_data, mut message) = (false, String::new());
-                for line in reader.lines() {
-                    let Ok(line) = line else { break };
-                    if in_data {
-                        if line == "." {
-                            in_data = false;
-                            store.lock().unwrap().push(std::mem::take(&mut message));
-                            let _ = writer.write_all(b"250 queued\r\n");
-                        } else {
-                            message.push_str(&line);
-                            message.push('\n');
-                        }
-                        continue;
-                    }
-                    let command = line.to_ascii_uppercase();
-                    let answer: &[u8] = if command.starts_with("EHLO") {
-                        b"250-test\r\n250 OK\r\n"
-                    } else if command.starts_with("DATA") {
-                        in_data = true;
-                        b"354 go ahead\r\n"
-                    } else if command.starts_with("QUIT") {
-                        let _ = writer.write_all(b"221 bye\r\n");
-                        break;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    let _ = writer.write_all(answer);
-                }
-            });
-        }
-    });
-    (url, received)
-}
-
 #[tokio::test]
 async fn with_smtp_configured_the_confirmation_is_mailed_once_and_not_written_locally() {
-    let (url, received) = fake_smtp_server();
+    let (url, received) = crate::helpers::fake_smtp_server(0);
     let app = spawn_app_with(&[("SMTP_URL", url.as_str())]).await;
     app.add("beeswax-candle", "2").await;
     let checkout_url = app.checkout_url().await;

@@ -17,6 +17,14 @@ use std::time::Duration;
 const SECRET: &str = "whsec_shopfront_faults";
 const DEAD_ENDPOINT: (&str, &str) = ("LOCAL_STRIPE_WEBHOOK_URL", "http://127.0.0.1:9/api/stripe");
 
+/// Every shopper here comes from this machine: one client, as far as the
+/// per-client limits can tell. These tests are about faults, not limits.
+const ONE_CLIENT_IS_MANY: [(&str, &str); 3] = [
+    ("NEW_CARTS_PER_CLIENT_PER_HOUR", "100000"),
+    ("CHECKOUTS_PER_CLIENT_PER_HOUR", "100000"),
+    ("UNITS_HELD_PER_CLIENT", "1000000"),
+];
+
 async fn execute(db: &DatabaseConnection, sql: &str) {
     db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
         .await
@@ -136,12 +144,23 @@ async fn two_instances_turn_500_sessions_each_delivered_three_times_at_once_into
     let database_url = fresh_database_url().await;
     // The first instance's Stripe takes the payments and keeps the events to
     // itself (its endpoint is dead): the test delivers them, to both instances.
+    let [carts, checkouts, units] = ONE_CLIENT_IS_MANY;
     let first = spawn_app_on(
         database_url.clone(),
-        &[("STRIPE_WEBHOOK_SECRET", SECRET), DEAD_ENDPOINT],
+        &[
+            ("STRIPE_WEBHOOK_SECRET", SECRET),
+            DEAD_ENDPOINT,
+            carts,
+            checkouts,
+            units,
+        ],
     )
     .await;
-    let second = spawn_app_on(database_url, &[("STRIPE_WEBHOOK_SECRET", SECRET)]).await;
+    let second = spawn_app_on(
+        database_url,
+        &[("STRIPE_WEBHOOK_SECRET", SECRET), carts, checkouts, units],
+    )
+    .await;
     execute(&first.db, "UPDATE products SET stock = 100000").await;
 
     let sessions = 500;
@@ -268,7 +287,14 @@ async fn two_instances_turn_500_sessions_each_delivered_three_times_at_once_into
         0,
         "every bought item left its cart"
     );
-    // One confirmation an order, whichever instance sent it.
+    // One confirmation an order, whichever instance's sender claimed it.
+    wait_for(
+        db,
+        "SELECT COUNT(*) FROM emails WHERE sent_at IS NOT NULL",
+        sessions as i64,
+        Duration::from_secs(30),
+    )
+    .await;
     let emails: usize = [&first, &second]
         .iter()
         .map(|app| {
@@ -294,7 +320,20 @@ impl Drop for Process {
 }
 
 async fn start_server(database_url: &str, data_dir: &std::path::Path, port: u16) -> Process {
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
+    start_server_with(database_url, data_dir, port, &[]).await
+}
+
+async fn start_server_with(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    port: u16,
+    extra: &[(&str, &str)],
+) -> Process {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    for (name, value) in ONE_CLIENT_IS_MANY.iter().chain(extra) {
+        command.env(name, value);
+    }
+    let child = command
         .env("DATABASE_URL", database_url)
         .env("SHOPFRONT_DATA_DIR", data_dir)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -458,11 +497,15 @@ async fn postgres_restarted_under_webhook_load_loses_no_event() {
         "this test needs TEST_DATABASE_URL"
     );
     let database_url = fresh_database_url().await;
+    let [carts, checkouts, units] = ONE_CLIENT_IS_MANY;
     let app: TestApp = spawn_app_on(
         database_url,
         &[
             ("STRIPE_WEBHOOK_SECRET", SECRET),
             ("LOCAL_STRIPE_RETRY_FIRST_MS", "250"),
+            carts,
+            checkouts,
+            units,
         ],
     )
     .await;
@@ -550,4 +593,58 @@ async fn postgres_restarted_under_webhook_load_loses_no_event() {
     );
     assert_eq!(orders_that_do_not_add_up(&app.db).await, 0);
     assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+/// A guest's confirmation is their only receipt. The order commits, the mail
+/// server is unreachable, and the server is killed before it could send: after
+/// the restart the email still goes out, once, under the same Message-ID.
+#[tokio::test]
+async fn a_server_killed_before_it_could_send_a_confirmation_sends_it_after_restart() {
+    let database_url = fresh_database_url().await;
+    let data_dir = fresh_data_dir();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    // A long backoff: after its first failure the email waits, unclaimed.
+    let unreachable = [
+        ("SMTP_URL", "smtp://127.0.0.1:9"),
+        ("MAIL_RETRY_FIRST_MS", "600000"),
+    ];
+    let mut server = start_server_with(&database_url, &data_dir, port, &unreachable).await;
+    let db = Database::connect(&database_url).await.unwrap();
+    let url = start_checkouts(&base, 1).await.remove(0);
+    assert_eq!(pay(&url).await, Ok(303));
+    wait_for(
+        &db,
+        "SELECT COUNT(*) FROM emails WHERE sent_at IS NULL AND attempts = 1 \
+         AND last_error IS NOT NULL AND leased_until_ms IS NULL",
+        1,
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(number(&db, "SELECT COUNT(*) FROM orders").await, 1);
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    let (smtp, received) = crate::helpers::fake_smtp_server(0);
+    server = start_server_with(
+        &database_url,
+        &data_dir,
+        port,
+        &[("SMTP_URL", smtp.as_str()), ("MAIL_RETRY_FIRST_MS", "50")],
+    )
+    .await;
+    let delivered = crate::emails::messages(&received, 1).await;
+    assert_eq!(
+        delivered.len(),
+        1,
+        "the owed email went out after the restart"
+    );
+    assert!(delivered[0].contains("Message-ID: <confirmation.SF-"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(received.lock().unwrap().len(), 1, "and only once");
+    drop(server);
 }

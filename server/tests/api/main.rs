@@ -17,6 +17,7 @@ mod catalog_api;
 mod catalog_service;
 mod checkout;
 mod database;
+mod emails;
 mod faults;
 mod local_stripe;
 mod merge;

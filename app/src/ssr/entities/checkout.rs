@@ -31,6 +31,9 @@ pub struct Model {
     pub stripe_payment_intent_id: Option<String>,
     pub expires_at: i64,
     pub email: Option<String>,
+    /// The client that started it (see [`crate::ssr::client::key`]), whose units
+    /// held in open checkouts are capped.
+    pub client: Option<String>,
     /// The last declined attempt, in the shopper's words.
     #[sea_orm(column_type = "Text", nullable)]
     pub last_payment_error: Option<String>,

@@ -1,24 +1,53 @@
 //! Accounts: sign-up and sign-in with argon2id hashes, emails compared without
-//! letter case, and repeated failures slowed down.
+//! letter case, and guessing slowed down.
+//!
+//! A sign-in is recorded before its password is checked (see
+//! [`throttle::admit`]): one client gets [`MAX_FAILURES`] tries in
+//! [`FAILURE_WINDOW_SECS`], however many it sends at once. An email under attack
+//! from many clients answers ever more slowly ([`email_delay`]) but is never
+//! locked, so nobody can keep a chosen account shut. Hashing runs at most
+//! [`HASHING_AT_ONCE`] at a time, so a burst cannot use up memory.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand_core::OsRng;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 use crate::error::{on_unique, AppError};
-use crate::ssr::entities::{sign_in_failure, user};
+use crate::ssr::entities::attempt::Action;
+use crate::ssr::entities::user;
+use crate::ssr::services::throttle::{self, Limit};
 
 /// The only thing a failed sign-in says, whatever failed.
 pub const SIGN_IN_FAILED: &str = "Email or password is incorrect.";
-/// Failures counted per email and per client...
+/// Sign-in tries one client gets...
 pub const MAX_FAILURES: u64 = 5;
 /// ...within this many seconds.
 pub const FAILURE_WINDOW_SECS: i64 = 5 * 60;
+/// Argon2 hashes computed at once (each takes 19 MiB and a core for a while).
+pub const HASHING_AT_ONCE: usize = 2;
+
+static HASHING: Semaphore = Semaphore::const_new(HASHING_AT_ONCE);
+
+/// Runs `work` on a blocking thread once one of the [`HASHING_AT_ONCE`] slots
+/// is free.
+async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _slot = HASHING.acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+/// How long a sign-in for an email waits, given the failures for that email in
+/// the window from every client: nothing for the first few, then doubling from
+/// a quarter second to two seconds.
+pub fn email_delay(failures: u64) -> Duration {
+    match failures {
+        0..=2 => Duration::ZERO,
+        n => Duration::from_millis(250 << (n - 3).min(3)),
+    }
+}
 const MIN_PASSWORD: usize = 8;
 const MAX_PASSWORD: usize = 128;
 
@@ -57,14 +86,14 @@ pub fn check_password(password: &str) -> Result<(), AppError> {
 
 /// Hashes with argon2id on a blocking thread: it is meant to be slow.
 async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
     })
     .await
-    .map_err(|_| AppError::Internal)?
+    .ok_or(AppError::Internal)?
     .map_err(|err| {
         tracing::error!(error = %err, "password hashing failed");
         AppError::Internal
@@ -73,7 +102,7 @@ async fn hash_password(password: String) -> Result<String, AppError> {
 
 /// Checks a password against a stored hash on a blocking thread.
 async fn verify_password(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         PasswordHash::new(&stored)
             .map(|hash| {
                 Argon2::default()
@@ -101,15 +130,27 @@ fn decoy_hash() -> String {
         .clone()
 }
 
-/// Creates an account.
+/// Creates an account; one client may try only `limit` times an hour.
 pub async fn sign_up(
     db: &impl ConnectionTrait,
     email: &str,
     password: &str,
+    client: &str,
+    limit: Limit,
     now: i64,
 ) -> Result<user::Model, AppError> {
     let email = normalize_email(email)?;
     check_password(password)?;
+    throttle::admit(
+        db,
+        Action::SignUp,
+        client,
+        None,
+        limit,
+        now,
+        "Too many accounts have been created from your network. Please try again in an hour.",
+    )
+    .await?;
     let password_hash = hash_password(password.to_owned()).await?;
     user::ActiveModel {
         email: Set(email),
@@ -124,9 +165,8 @@ pub async fn sign_up(
     ))
 }
 
-/// Checks an email and password. Says only [`SIGN_IN_FAILED`] on any mismatch,
-/// and refuses to check at all after too many recent failures for the email or
-/// the client.
+/// Checks an email and password. Says only [`SIGN_IN_FAILED`] on any mismatch;
+/// refuses a client past its tries, and slows down an email under attack.
 pub async fn sign_in(
     db: &impl ConnectionTrait,
     email: &str,
@@ -134,21 +174,25 @@ pub async fn sign_in(
     client: &str,
     now: i64,
 ) -> Result<user::Model, AppError> {
-    let email = email.trim().to_lowercase();
-    let recent = sign_in_failure::Entity::find()
-        .filter(sign_in_failure::Column::At.gt(now - FAILURE_WINDOW_SECS))
-        .filter(
-            Condition::any()
-                .add(sign_in_failure::Column::Email.eq(email.as_str()))
-                .add(sign_in_failure::Column::Client.eq(client)),
-        )
-        .count(db)
-        .await?;
-    if recent >= MAX_FAILURES {
-        return Err(AppError::TooManyRequests(
-            "Too many sign-in attempts. Please wait five minutes and try again.".to_owned(),
-        ));
-    }
+    let email: String = email.trim().to_lowercase().chars().take(254).collect();
+    let tries = Limit {
+        max: MAX_FAILURES,
+        window_secs: FAILURE_WINDOW_SECS,
+    };
+    throttle::admit(
+        db,
+        Action::SignIn,
+        client,
+        Some(&email),
+        tries,
+        now,
+        "Too many sign-in attempts. Please wait five minutes and try again.",
+    )
+    .await?;
+    let earlier = throttle::about(db, Action::SignIn, &email, FAILURE_WINDOW_SECS, now)
+        .await?
+        .saturating_sub(1);
+    tokio::time::sleep(email_delay(earlier)).await;
 
     let account = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -159,18 +203,12 @@ pub async fn sign_in(
         .map_or_else(decoy_hash, |u| u.password_hash.clone());
     let matches = verify_password(password.to_owned(), stored).await;
     match account {
-        Some(account) if matches => Ok(account),
-        _ => {
-            sign_in_failure::ActiveModel {
-                email: Set(email.chars().take(254).collect()),
-                client: Set(client.chars().take(64).collect()),
-                at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-            Err(AppError::Unauthorized(SIGN_IN_FAILED.to_owned()))
+        Some(account) if matches => {
+            throttle::forget(db, Action::SignIn, client, &email).await?;
+            Ok(account)
         }
+        // The attempt stays recorded: it was a failure.
+        _ => Err(AppError::Unauthorized(SIGN_IN_FAILED.to_owned())),
     }
 }
 
@@ -180,15 +218,6 @@ pub async fn email_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Option<
         .one(db)
         .await?
         .map(|u| u.email))
-}
-
-/// Forgets failures older than the window.
-pub async fn purge_old_failures(db: &impl ConnectionTrait, now: i64) -> Result<u64, AppError> {
-    Ok(sign_in_failure::Entity::delete_many()
-        .filter(sign_in_failure::Column::At.lte(now - FAILURE_WINDOW_SECS))
-        .exec(db)
-        .await?
-        .rows_affected)
 }
 
 #[cfg(test)]
@@ -212,6 +241,39 @@ mod tests {
         ] {
             assert_eq!(normalize_email(bad).unwrap_err().status(), 400, "{bad}");
         }
+    }
+
+    #[test]
+    fn an_email_under_attack_slows_down_but_never_locks() {
+        assert_eq!(email_delay(2), Duration::ZERO);
+        assert_eq!(email_delay(3), Duration::from_millis(250));
+        assert_eq!(email_delay(5), Duration::from_secs(1));
+        assert_eq!(email_delay(6), Duration::from_secs(2));
+        assert_eq!(email_delay(10_000), Duration::from_secs(2), "capped");
+    }
+
+    /// A burst of sign-ups waits its turn for the hashing slots.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_than_two_hashes_run_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(bounded(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), HASHING_AT_ONCE);
     }
 
     #[test]

@@ -1,57 +1,69 @@
-//! The order confirmation email.
+//! The order confirmation email: owed in the order's own transaction (see
+//! [`emails`]) and delivered by the background sender.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::error::AppError;
+use crate::ssr::entities::email::{self, EmailKind};
 use crate::ssr::entities::order;
 use crate::ssr::mail::Mailer;
-use crate::ssr::services::orders;
+use crate::ssr::services::{emails, orders};
 use crate::types::{OrderView, TEST_ORDER};
 
-/// Sends the order confirmation once: the claim is a conditional update, so a
-/// second caller (a redelivered event, the success page) sends nothing. Runs
-/// after the order's transaction committed. A failure is logged; the order stands.
-pub async fn send(
+/// Owes the order's buyer its confirmation, in the fulfilment's transaction.
+pub async fn owe(
+    txn: &impl ConnectionTrait,
+    order_number: &str,
+    to: Option<&str>,
+    now_ms: i64,
+) -> Result<(), crate::error::AppError> {
+    match to {
+        Some(to) => emails::owe(txn, EmailKind::OrderConfirmation, order_number, to, now_ms).await,
+        None => {
+            tracing::warn!(order = %order_number, "no email address for the order confirmation");
+            Ok(())
+        }
+    }
+}
+
+/// Sends the confirmation `row` owes, and records it on the order; how it went,
+/// or why it did not.
+pub async fn deliver(
     db: &DatabaseConnection,
     mailer: &Mailer,
-    order_id: i32,
-    now: i64,
-) -> Result<bool, AppError> {
-    let claimed = order::Entity::update_many()
-        .col_expr(order::Column::ConfirmationSentAt, Expr::value(Some(now)))
-        .filter(order::Column::Id.eq(order_id))
-        .filter(order::Column::ConfirmationSentAt.is_null())
-        .exec(db)
-        .await?
-        .rows_affected;
-    if claimed == 0 {
-        return Ok(false);
-    }
-    let order = orders::by_id(db, order_id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let Some(to) = order.email.clone() else {
-        tracing::warn!(order = %order.number, "no email address for the order confirmation");
-        return Ok(false);
-    };
-    let number = order.number.clone();
-    let view = orders::view_of(db, order).await?;
+    row: &email::Model,
+) -> Result<String, String> {
+    let order = order::Entity::find()
+        .filter(order::Column::Number.eq(row.key.as_str()))
+        .one(db)
+        .await
+        .map_err(|err| format!("the order could not be read: {err}"))?
+        .ok_or_else(|| format!("order {} does not exist", row.key))?;
+    let (id, number) = (order.id, order.number.clone());
+    let view = orders::view_of(db, order)
+        .await
+        .map_err(|err| format!("the order could not be read: {err}"))?;
     let subject = if view.test_order {
         format!("[Test] Your Shopfront order {number}")
     } else {
         format!("Your Shopfront order {number}")
     };
-    match mailer.send(&number, &to, &subject, text(&view)).await {
-        Ok(how) => {
-            tracing::info!(order = %number, to = %to, "order confirmation {how}");
-            Ok(true)
-        }
-        Err(why) => {
-            tracing::error!(order = %number, "the order confirmation was not sent: {why}");
-            Ok(false)
-        }
-    }
+    let message_id = mailer.message_id(row.kind.as_str(), &number);
+    let how = mailer
+        .send(&number, &row.to_address, &subject, text(&view), &message_id)
+        .await
+        .map_err(|err| err.to_string())?;
+    order::Entity::update_many()
+        .col_expr(
+            order::Column::ConfirmationSentAt,
+            Expr::value(Some(crate::ssr::clock::now())),
+        )
+        .filter(order::Column::Id.eq(id))
+        .filter(order::Column::ConfirmationSentAt.is_null())
+        .exec(db)
+        .await
+        .map_err(|err| format!("sent, but not recorded on the order: {err}"))?;
+    Ok(how)
 }
 
 /// The confirmation's text: the order number, each line, the total.

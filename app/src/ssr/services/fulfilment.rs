@@ -15,7 +15,7 @@ use sea_orm::{
 use crate::error::AppError;
 use crate::ssr::entities::order::{HoldReason, OrderStatus};
 use crate::ssr::entities::{checkout_line, order, order_item};
-use crate::ssr::mail::Mailer;
+use crate::ssr::services::email_sender::EmailSender;
 use crate::ssr::services::{cart, checkout as checkouts, confirmation, orders};
 
 /// What Stripe says about a Checkout Session, from a verified event or from
@@ -92,35 +92,28 @@ pub fn order_number(checkout_id: i32) -> String {
     format!("SF-{checkout_id:06}")
 }
 
-/// Fulfils `facts` in a transaction of its own, commits, and then sends the
-/// confirmation of an order this call made. The success page's path; the webhook
-/// runs the same steps around its own event record (see [`confirm_after_commit`]).
+/// Fulfils `facts` in a transaction of its own, commits, and then wakes the
+/// email sender for the confirmation an order this call made owes. The success
+/// page's path; the webhook runs the same steps around its own event record
+/// (see [`confirm_after_commit`]).
 pub async fn fulfil_and_confirm(
     db: &DatabaseConnection,
-    mailer: &Mailer,
+    emails: &EmailSender,
     facts: &SessionFacts,
     now: i64,
 ) -> Result<Fulfilment, AppError> {
     let txn = db.begin().await?;
     let outcome = fulfil(&txn, facts, now).await?;
     txn.commit().await?;
-    confirm_after_commit(db, mailer, &outcome, now).await;
+    confirm_after_commit(emails, &outcome);
     Ok(outcome)
 }
 
-/// Sends the confirmation of an order that a committed fulfilment just made. A
-/// failure is logged; the order stands.
-pub async fn confirm_after_commit(
-    db: &DatabaseConnection,
-    mailer: &Mailer,
-    outcome: &Fulfilment,
-    now: i64,
-) {
-    let Some(order_id) = outcome.just_placed() else {
-        return;
-    };
-    if let Err(err) = confirmation::send(db, mailer, order_id, now).await {
-        tracing::error!(order = order_id, error = %err, "the order confirmation was not sent");
+/// After a fulfilment committed: an order it made owes its confirmation, which
+/// the outbox now holds; the sender delivers it at once.
+pub fn confirm_after_commit(emails: &EmailSender, outcome: &Fulfilment) {
+    if outcome.just_placed().is_some() {
+        emails.wake();
     }
 }
 
@@ -191,6 +184,8 @@ pub async fn fulfil(
     let order_id = inserted.last_insert_id;
 
     copy_lines(txn, checkout.id, order_id).await?;
+    let buyer = facts.email.as_deref().or(checkout.email.as_deref());
+    confirmation::owe(txn, &number, buyer, now.saturating_mul(1000)).await?;
 
     checkouts::mark_paid(txn, checkout.id, facts.payment_intent.as_deref(), now).await?;
     if stock_was_released {

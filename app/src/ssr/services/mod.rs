@@ -1,14 +1,18 @@
 //! The store's rules, as plain functions over a database connection.
 //!
 //! They depend on each other in one direction only: `cart` asks `checkout` and
-//! `orders`; `fulfilment` asks `checkout`, `orders` and `confirmation`; `checkout`
-//! asks `catalog`. Shared types (who owns what) live in `ssr::domain`.
+//! `orders`; `fulfilment` asks `checkout`, `orders` and `confirmation`, which
+//! owes its email through `emails`; `email_sender` delivers what `emails` holds;
+//! `checkout` asks `catalog`. Shared types (who owns what) live in `ssr::domain`.
 
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod confirmation;
+pub mod email_sender;
+pub mod emails;
 pub mod fulfilment;
 pub mod orders;
 pub mod stripe_events;
+pub mod throttle;

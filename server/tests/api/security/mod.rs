@@ -6,6 +6,7 @@ mod amounts;
 mod cross_site;
 mod declines;
 mod stand_in;
+mod throttling;
 mod transport;
 
 use app::error::AppError;

@@ -170,3 +170,45 @@ async fn a_client_supplied_request_id_is_never_the_requests_id() {
     assert_ne!(id, "forged-0001");
     assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
 }
+
+/// Over https the session cookie is `__Host-` prefixed and `Secure`, so no
+/// sibling subdomain or plain-http page can plant or read one; a planted plain
+/// `shopfront_session` cookie is not a session there.
+#[tokio::test]
+async fn over_https_the_session_cookie_cannot_be_planted_by_a_sibling_site() {
+    let app = spawn_app_with(&[
+        ("PUBLIC_BASE_URL", "https://shop.example.com"),
+        ("LOCAL_STRIPE", "on"),
+    ])
+    .await;
+    let added = app.try_add("stoneware-mug", "1").await;
+    assert_eq!(added.status(), 200);
+    let cookie = added.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-shopfront_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("__Host-shopfront_session=")
+        .to_owned();
+    let cart_with = |name: &str| {
+        crate::helpers::browser()
+            .post(app.url("/api/get_cart"))
+            .header("accept", "application/json")
+            .header("cookie", format!("{name}={token}"))
+            .send()
+    };
+    let real = crate::helpers::json(cart_with("__Host-shopfront_session").await.unwrap()).await;
+    assert_eq!(real["item_count"], 1);
+    let planted = crate::helpers::json(cart_with("shopfront_session").await.unwrap()).await;
+    assert_eq!(
+        planted["item_count"], 0,
+        "a plain-named cookie is nobody's session"
+    );
+}

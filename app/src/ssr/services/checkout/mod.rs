@@ -23,15 +23,17 @@ use std::time::Duration;
 use crate::error::AppError;
 use crate::ssr::db::adopt;
 use crate::ssr::domain::Owner;
+use crate::ssr::entities::attempt::Action;
 use crate::ssr::entities::checkout::{self, CheckoutStatus};
 use crate::ssr::entities::checkout_line;
 use crate::ssr::payments::{Payments, SESSION_LIFETIME_SECS};
 use crate::ssr::services::catalog;
+use crate::ssr::services::throttle::{self, Limits};
 use crate::types::Currency;
 
 pub use step::{next_step, Step};
 pub use stock::sell_released_stock;
-use stock::{return_stock, take_stock};
+use stock::{return_stock, take_stock, units_held_by};
 pub use stripe_api::session_for_payment_intent;
 
 /// Stripe takes at most this many line items in one session.
@@ -67,10 +69,13 @@ pub struct Frozen {
     pub fingerprint: String,
 }
 
-/// Who is paying: the cart's owner, and the email Stripe should prefill.
+/// Who is paying: the cart's owner, the email Stripe should prefill, and the
+/// client they are, with what one client may hold.
 pub struct Payer<'a> {
     pub owner: &'a Owner,
     pub email: Option<&'a str>,
+    pub client: &'a str,
+    pub limits: Limits,
 }
 
 /// A checkout whose stock is reserved, on its way to Stripe.
@@ -126,6 +131,16 @@ pub async fn start(
                 }
             }
             Step::Reserve => {
+                throttle::admit(
+                    db,
+                    Action::Checkout,
+                    payer.client,
+                    None,
+                    payer.limits.checkouts,
+                    now,
+                    "Too many checkouts have been started from your network. Please try again in an hour.",
+                )
+                .await?;
                 // `None`: someone else (another tab) reserved first; look again.
                 if let Some(checkout_id) = reserve(db, &payer, cart_id, &frozen, now).await? {
                     let reserved = Reserved {
@@ -326,6 +341,7 @@ async fn reserve(
         expires_at: Set(now + SESSION_LIFETIME_SECS),
         email: Set(payer.email.map(str::to_owned)),
         last_payment_error: Set(None),
+        client: Set(Some(payer.client.to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -338,6 +354,24 @@ async fn reserve(
         return Ok(None);
     };
     let checkout_id = inserted.last_insert_id;
+    // Anyone could loop cookieless carts through checkout to hold the whole
+    // catalogue for the session's lifetime; one client holds only so much.
+    // Counted after the insert above: on SQLite a transaction that reads first
+    // could not then write while another does the same.
+    let wanted: i64 = frozen.lines.iter().map(|l| i64::from(l.quantity)).sum();
+    let held = units_held_by(&txn, payer.client).await?;
+    if held + wanted > payer.limits.units_held {
+        txn.rollback().await?;
+        tracing::warn!(
+            client = payer.client,
+            held,
+            wanted,
+            "refused a checkout over the units one client may hold"
+        );
+        return Err(AppError::TooManyRequests(format!(
+            "Your network already has {held} items waiting for payment in other checkouts. Pay for or leave those first, or try again in about half an hour."
+        )));
+    }
     for line in &frozen.lines {
         if !take_stock(&txn, line.product_id, line.quantity).await? {
             txn.rollback().await?;

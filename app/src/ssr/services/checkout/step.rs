@@ -72,6 +72,7 @@ mod tests {
             stripe_payment_intent_id: None,
             expires_at: NOW + 30 * 60,
             email: None,
+            client: None,
             last_payment_error: None,
             created_at: NOW - 10,
             updated_at: NOW - 10,

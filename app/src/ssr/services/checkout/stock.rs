@@ -62,3 +62,23 @@ pub async fn sell_released_stock(
     .await?;
     Ok(())
 }
+
+/// The units `client` holds in checkouts that still reserve stock.
+pub(super) async fn units_held_by(
+    txn: &impl ConnectionTrait,
+    client: &str,
+) -> Result<i64, AppError> {
+    let row = txn
+        .query_one_raw(statement(
+            txn,
+            "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) AS units \
+             FROM checkout_lines l JOIN checkouts c ON c.id = l.checkout_id \
+             WHERE c.client = $1 AND c.status IN ('creating', 'open', 'processing')",
+            vec![client.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|row| row.try_get::<i64>("", "units"))
+        .transpose()?
+        .unwrap_or(0))
+}
