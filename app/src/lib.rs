@@ -19,8 +19,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::Header;
 use crate::pages::{
-    CartPage, CheckoutSuccessPage, HomePage, NotFound, OrderPage, OrdersPage, ProductPage,
-    SignInPage, SignUpPage,
+    CartPage, CheckoutSuccessPage, ForgotPasswordPage, HomePage, NotFound, OrderPage, OrdersPage,
+    ProductPage, ResetPasswordPage, SignInPage, SignUpPage,
 };
 use crate::server_fns::cart::get_shopper;
 
@@ -76,7 +76,7 @@ fn TestModeBanner() -> impl IntoView {
                 class="border-b border-warning bg-surface px-4 py-1 text-center text-sm text-ink"
             >
                 <span class="font-semibold">"Test mode"</span>
-                " · payments are simulated and no money is taken"
+                " · no money is taken"
             </p>
         }
     })
@@ -99,6 +99,16 @@ fn StoreFrame() -> impl IntoView {
                 <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                 <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/account/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/account/forgot-password")
+                    view=ForgotPasswordPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/account/reset-password")
+                    view=ResetPasswordPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/account/orders") view=OrdersPage ssr=SsrMode::Async />
                 <Route path=path!("/account/orders/:number") view=OrderPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/success") view=CheckoutSuccessPage ssr=SsrMode::Async />

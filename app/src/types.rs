@@ -204,6 +204,10 @@ impl OrderHold {
     }
 }
 
+/// The one answer to "send me a reset link", whoever asks.
+pub const RESET_LINK_SENT: &str =
+    "If an account exists for that email, a link to choose a new password is on its way. It works once, within 30 minutes.";
+
 /// The sentence on every test-mode order.
 pub const TEST_ORDER: &str = "Test order: no money was taken.";
 

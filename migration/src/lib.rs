@@ -13,6 +13,7 @@ mod m20261130_000005_rename_checkout_owner_columns;
 mod m20261130_000006_order_status_and_livemode;
 mod m20261130_000007_create_emails;
 mod m20261130_000008_attempts_and_checkout_clients;
+mod m20261130_000009_create_password_resets;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_order_status_and_livemode::Migration),
             Box::new(m20261130_000007_create_emails::Migration),
             Box::new(m20261130_000008_attempts_and_checkout_clients::Migration),
+            Box::new(m20261130_000009_create_password_resets::Migration),
         ]
     }
 }

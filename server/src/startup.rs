@@ -150,7 +150,12 @@ impl Application {
             settings.data_dir.join("outbox"),
             &settings.mail_from,
         )?;
-        let emails = EmailSender::new(db.clone(), mailer, settings.mail_retry);
+        let emails = EmailSender::new(
+            db.clone(),
+            mailer,
+            settings.mail_retry,
+            public_base_url.clone().into(),
+        );
 
         let webhook = WebhookState {
             db: db.clone(),

@@ -58,6 +58,19 @@ fn AccountForm(mode: Mode) -> impl IntoView {
                     <p class="caption">"Your cart comes with you when you sign in."</p>
                 </div>
                 <AccountFields sign_up=mode == Mode::SignUp next />
+                {(mode == Mode::SignIn)
+                    .then(|| {
+                        view! {
+                            <p class="caption">
+                                <a
+                                    href="/account/forgot-password"
+                                    class="font-medium text-brand hover:underline"
+                                >
+                                    "Forgot your password?"
+                                </a>
+                            </p>
+                        }
+                    })}
                 <p class="caption">
                     {other_text} " "
                     <a href=other_href class="font-medium text-brand hover:underline">

@@ -7,6 +7,7 @@ mod error;
 mod home;
 mod not_found;
 mod orders;
+mod password;
 mod product;
 
 pub use account::{SignInPage, SignUpPage};
@@ -16,4 +17,5 @@ pub use error::ErrorPanel;
 pub use home::HomePage;
 pub use not_found::NotFound;
 pub use orders::{OrderPage, OrdersPage};
+pub use password::{ForgotPasswordPage, ResetPasswordPage};
 pub use product::ProductPage;

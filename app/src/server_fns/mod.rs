@@ -8,3 +8,4 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod orders;
+pub mod password;

@@ -26,7 +26,7 @@ pub struct NewSession {
     pub session: session::Model,
 }
 
-fn new_token() -> String {
+pub fn new_token() -> String {
     let mut bytes = [0_u8; 32];
     OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -95,6 +95,15 @@ pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Ends every session of an account (a password was reset).
+pub async fn end_all_of(db: &impl ConnectionTrait, user_id: i32) -> Result<u64, DbErr> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// Removes every expired session; answers how many.

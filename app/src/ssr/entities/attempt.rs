@@ -30,6 +30,9 @@ pub enum Action {
     /// A new checkout reserving stock.
     #[sea_orm(string_value = "checkout")]
     Checkout,
+    /// A "forgot your password?" link asked for.
+    #[sea_orm(string_value = "password_reset")]
+    PasswordReset,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

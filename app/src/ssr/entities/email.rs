@@ -28,6 +28,9 @@ pub struct Model {
 pub enum EmailKind {
     #[sea_orm(string_value = "order_confirmation")]
     OrderConfirmation,
+    /// A "forgot your password?" link; its token is minted when it is sent.
+    #[sea_orm(string_value = "password_reset")]
+    PasswordReset,
 }
 
 impl EmailKind {
@@ -35,6 +38,7 @@ impl EmailKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::OrderConfirmation => "confirmation",
+            Self::PasswordReset => "reset",
         }
     }
 }

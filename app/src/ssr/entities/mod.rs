@@ -8,6 +8,7 @@ pub mod checkout_line;
 pub mod email;
 pub mod order;
 pub mod order_item;
+pub mod password_reset;
 pub mod product;
 pub mod shopper_session;
 pub mod stripe_event;

@@ -100,6 +100,12 @@ async fn hash_password(password: String) -> Result<String, AppError> {
     })
 }
 
+/// The stored form of a new password (a reset).
+pub async fn hash_new_password(password: &str) -> Result<String, AppError> {
+    check_password(password)?;
+    hash_password(password.to_owned()).await
+}
+
 /// Checks a password against a stored hash on a blocking thread.
 async fn verify_password(password: String, stored: String) -> bool {
     bounded(move || {

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use crate::ssr::clock;
 use crate::ssr::entities::email::{self, EmailKind};
 use crate::ssr::mail::Mailer;
-use crate::ssr::services::{confirmation, emails};
+use crate::ssr::services::{confirmation, emails, password_resets};
 
 /// How failed deliveries are retried: `first`, doubling up to `max`, for ever
 /// (an email the store owes is never dropped; each failure is logged).
@@ -50,6 +50,8 @@ pub struct EmailSender {
     db: DatabaseConnection,
     mailer: Mailer,
     retry: MailRetry,
+    /// The store's address, for links in emails.
+    base_url: Arc<str>,
     wake: Arc<Notify>,
 }
 
@@ -63,11 +65,17 @@ impl std::fmt::Debug for EmailSender {
 }
 
 impl EmailSender {
-    pub fn new(db: DatabaseConnection, mailer: Mailer, retry: MailRetry) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        mailer: Mailer,
+        retry: MailRetry,
+        base_url: Arc<str>,
+    ) -> Self {
         Self {
             db,
             mailer,
             retry,
+            base_url,
             wake: Arc::new(Notify::new()),
         }
     }
@@ -124,6 +132,9 @@ impl EmailSender {
         let sent = match row.kind {
             EmailKind::OrderConfirmation => {
                 confirmation::deliver(&self.db, &self.mailer, &row).await
+            }
+            EmailKind::PasswordReset => {
+                password_resets::deliver(&self.db, &self.mailer, &row, &self.base_url).await
             }
         };
         let recorded = match sent {

@@ -14,5 +14,6 @@ pub mod email_sender;
 pub mod emails;
 pub mod fulfilment;
 pub mod orders;
+pub mod password_resets;
 pub mod stripe_events;
 pub mod throttle;

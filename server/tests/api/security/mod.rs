@@ -5,6 +5,7 @@
 mod amounts;
 mod cross_site;
 mod declines;
+mod password_reset;
 mod stand_in;
 mod throttling;
 mod transport;
