@@ -192,6 +192,13 @@ async fn a_test_payment_is_never_presented_as_money_taken() {
     let order = json(app.server_fn("get_order", &[("number", &number)]).await).await;
     assert_eq!(app.outbox_after(1).await, 1);
     assert_eq!(order["test_order"], true);
+    let order_page = app
+        .page(&app.url(&format!("/account/orders/{number}")))
+        .await;
+    assert!(
+        order_page.contains("Test order: no money was taken."),
+        "the order page"
+    );
     let email =
         std::fs::read_to_string(app.data_dir.join("outbox").join(format!("{number}.eml"))).unwrap();
     assert!(email.contains("Test order: no money was taken."), "{email}");

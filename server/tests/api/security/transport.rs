@@ -212,3 +212,26 @@ async fn over_https_the_session_cookie_cannot_be_planted_by_a_sibling_site() {
         "a plain-named cookie is nobody's session"
     );
 }
+
+/// A request stuck behind a slow Stripe is answered 408 when the request
+/// timeout runs out, instead of holding the connection; the checkout it
+/// started still finishes once Stripe answers, and the next click finds it.
+#[tokio::test]
+async fn a_request_that_runs_past_the_request_timeout_is_answered_408() {
+    let app = spawn_app_with(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
+    app.add("stoneware-mug", "1").await;
+    let stripe = app.stripe.clone().unwrap();
+    let stalled = stripe.lock().await;
+    let started = Instant::now();
+    let answer = app.checkout().await;
+    assert_eq!(answer.status(), 408);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(stalled);
+    app.eventually("SELECT COUNT(*) FROM checkouts WHERE status = 'open'", 1)
+        .await;
+    assert_eq!(app.checkout().await.status(), 200);
+}
