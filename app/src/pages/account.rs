@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lucide_leptos::LogIn;
 
-use crate::components::{InPlace, LiveForm, PendingIcon};
+use crate::components::{EmailField, InPlace, LiveForm, PasswordField, PendingIcon};
 use crate::icon;
 use crate::server_fns::account::{SignIn, SignUp};
 
@@ -97,34 +97,11 @@ fn AccountFields(sign_up: bool, next: String) -> impl IntoView {
             <LiveForm action=url testid="account-error">
                 <div class="flex flex-col gap-4">
                     <input type="hidden" name="next" value=next />
-                    <div class="flex flex-col gap-1">
-                        <label for="email" class="text-sm font-medium">
-                            "Email"
-                        </label>
-                        <input
-                            id="email"
-                            name="email"
-                            type="text"
-                            inputmode="email"
-                            autocomplete="email"
-                            autocapitalize="none"
-                            spellcheck="false"
-                            class="h-11 rounded-xl border border-line bg-surface px-3 text-ink"
-                        />
-                    </div>
-                    <div class="flex flex-col gap-1">
-                        <label for="password" class="text-sm font-medium">
-                            "Password"
-                        </label>
-                        <input
-                            id="password"
-                            name="password"
-                            type="password"
-                            autocomplete=if sign_up { "new-password" } else { "current-password" }
-                            class="h-11 rounded-xl border border-line bg-surface px-3 text-ink"
-                        />
-                        {sign_up.then(|| view! { <p class="caption">"8 to 128 characters."</p> })}
-                    </div>
+                    <EmailField />
+                    <PasswordField
+                        label="Password"
+                        autocomplete=if sign_up { "new-password" } else { "current-password" }
+                    />
                     <button type="submit" class="btn-primary w-full">
                         <PendingIcon>
                             {icon!(LogIn, 20)}

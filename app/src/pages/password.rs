@@ -4,11 +4,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lucide_leptos::{LogIn, Mail};
 
-use crate::components::{InPlace, LiveForm, PendingIcon};
+use crate::components::{EmailField, InPlace, LiveForm, PasswordField, PendingIcon};
 use crate::icon;
 use crate::server_fns::password::{RequestPasswordReset, ResetPassword};
-
-const FIELD: &str = "h-11 rounded-xl border border-line bg-surface px-3 text-ink";
 
 /// `/account/forgot-password`: asks for the email to send a link to.
 #[component]
@@ -28,19 +26,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         testid="reset-request-result"
                     >
                         <div class="flex flex-col gap-4">
-                            <div class="flex flex-col gap-1">
-                                <label for="email" class="text-sm font-medium">"Email"</label>
-                                <input
-                                    id="email"
-                                    name="email"
-                                    type="text"
-                                    inputmode="email"
-                                    autocomplete="email"
-                                    autocapitalize="none"
-                                    spellcheck="false"
-                                    class=FIELD
-                                />
-                            </div>
+                            <EmailField />
                             <button type="submit" class="btn-primary w-full">
                                 <PendingIcon>{icon!(Mail, 20)}</PendingIcon>
                                 "Email me a link"
@@ -79,17 +65,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <LiveForm action=ResetPassword::url() testid="reset-result">
                         <div class="flex flex-col gap-4">
                             <input type="hidden" name="token" value=token />
-                            <div class="flex flex-col gap-1">
-                                <label for="password" class="text-sm font-medium">"New password"</label>
-                                <input
-                                    id="password"
-                                    name="password"
-                                    type="password"
-                                    autocomplete="new-password"
-                                    class=FIELD
-                                />
-                                <p class="caption">"8 to 128 characters."</p>
-                            </div>
+                            <PasswordField label="New password" autocomplete="new-password" />
                             <button type="submit" class="btn-primary w-full">
                                 <PendingIcon>{icon!(LogIn, 20)}</PendingIcon>
                                 "Save and sign in"
