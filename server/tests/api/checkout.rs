@@ -581,9 +581,7 @@ async fn the_same_completed_event_three_times_at_once_makes_one_order() {
     assert_eq!(app.number("SELECT COUNT(*) FROM stripe_events").await, 1);
     assert_eq!(app.outbox_after(1).await, 1);
     // A fourth, later: acknowledged as already processed, still one.
-    let later = app
-        .post_event(&body, Some(sign(&app.secret(), now(), &body)))
-        .await;
+    let later = app.post_signed(&body).await;
     assert_eq!(later.status(), 200);
     assert_eq!(later.text().await.unwrap(), "Already processed.");
     assert_eq!(app.orders().await, 1);
@@ -654,8 +652,7 @@ async fn the_webhook_and_the_success_page_racing_make_one_order() {
 async fn a_payment_failure_after_completion_changes_nothing() {
     let (app, id) = paid_but_undelivered().await;
     let body = app.stored_event("checkout.session.completed", &id).await;
-    app.post_event(&body, Some(sign(&app.secret(), now(), &body)))
-        .await;
+    app.post_signed(&body).await;
     let intent_id = app.stripe_session(&id).await["payment_intent"]
         .as_str()
         .unwrap()
@@ -666,9 +663,7 @@ async fn a_payment_failure_after_completion_changes_nothing() {
     intent["status"] = json!("requires_payment_method");
     intent["last_payment_error"] = json!({"type": "card_error", "code": "card_declined", "decline_code": "generic_decline", "message": "Your card was declined."});
     let failed = event("payment_intent.payment_failed", intent);
-    let response = app
-        .post_event(&failed, Some(sign(&app.secret(), now(), &failed)))
-        .await;
+    let response = app.post_signed(&failed).await;
     assert_eq!(response.status(), 200);
     assert_eq!(app.orders().await, 1);
     assert_eq!(
@@ -690,12 +685,7 @@ async fn completed_but_unpaid_waits_for_async_payment_succeeded() {
     session["status"] = json!("complete");
     session["payment_status"] = json!("unpaid");
     let completed = event("checkout.session.completed", session.clone());
-    assert_eq!(
-        app.post_event(&completed, Some(sign(&app.secret(), now(), &completed)))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.post_signed(&completed).await.status(), 200);
     assert_eq!(app.orders().await, 0, "no order before the money arrives");
     assert_eq!(
         app.number("SELECT COUNT(*) FROM checkouts WHERE status = 'processing'")
@@ -711,12 +701,7 @@ async fn completed_but_unpaid_waits_for_async_payment_succeeded() {
 
     session["payment_status"] = json!("paid");
     let succeeded = event("checkout.session.async_payment_succeeded", session);
-    assert_eq!(
-        app.post_event(&succeeded, Some(sign(&app.secret(), now(), &succeeded)))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.post_signed(&succeeded).await.status(), 200);
     assert_eq!(app.orders().await, 1);
 }
 
@@ -728,12 +713,7 @@ async fn an_async_payment_failure_releases_the_stock() {
     assert_eq!(app.stock("enamel-bowl-set").await, 18);
     let session = app.stripe_session(&id).await;
     let failed = event("checkout.session.async_payment_failed", session);
-    assert_eq!(
-        app.post_event(&failed, Some(sign(&app.secret(), now(), &failed)))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.post_signed(&failed).await.status(), 200);
     assert_eq!(app.stock("enamel-bowl-set").await, 20);
     assert_eq!(app.orders().await, 0);
 }
@@ -749,23 +729,13 @@ async fn events_for_sessions_this_store_did_not_create_are_acknowledged_and_igno
     session["status"] = json!("complete");
     session["payment_status"] = json!("paid");
     let body = event("checkout.session.completed", session);
-    assert_eq!(
-        app.post_event(&body, Some(sign(&app.secret(), now(), &body)))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.post_signed(&body).await.status(), 200);
     assert_eq!(app.orders().await, 0);
     let other = event(
         "customer.created",
         json!({"id": "cus_1", "object": "customer"}),
     );
-    assert_eq!(
-        app.post_event(&other, Some(sign(&app.secret(), now(), &other)))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.post_signed(&other).await.status(), 200);
 }
 
 #[tokio::test]
@@ -928,9 +898,7 @@ async fn a_failure_while_applying_an_event_rolls_it_back_and_asks_stripe_to_retr
         .execute_unprepared("ALTER TABLE order_items RENAME TO order_items_away")
         .await
         .unwrap();
-    let failed = app
-        .post_event(&body, Some(sign(&app.secret(), now(), &body)))
-        .await;
+    let failed = app.post_signed(&body).await;
     assert_eq!(failed.status(), 500, "Stripe will deliver it again");
     assert_eq!(app.orders().await, 0, "the order insert was rolled back");
     assert_eq!(
@@ -948,9 +916,7 @@ async fn a_failure_while_applying_an_event_rolls_it_back_and_asks_stripe_to_retr
         .execute_unprepared("ALTER TABLE order_items_away RENAME TO order_items")
         .await
         .unwrap();
-    let retried = app
-        .post_event(&body, Some(sign(&app.secret(), now(), &body)))
-        .await;
+    let retried = app.post_signed(&body).await;
     assert_eq!(retried.status(), 200);
     assert_eq!(app.orders().await, 1);
     assert_eq!(app.number("SELECT COUNT(*) FROM order_items").await, 1);

@@ -319,6 +319,16 @@ impl Drop for Process {
     }
 }
 
+/// A port nothing listens on yet, and the store's address on it.
+fn free_port() -> (u16, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    (port, format!("http://127.0.0.1:{port}"))
+}
+
 async fn start_server(database_url: &str, data_dir: &std::path::Path, port: u16) -> Process {
     start_server_with(database_url, data_dir, port, &[]).await
 }
@@ -367,12 +377,7 @@ async fn start_server_with(
 async fn a_server_killed_while_events_are_delivered_gets_every_one_after_restart() {
     let database_url = fresh_database_url().await;
     let data_dir = fresh_data_dir();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
+    let (port, base) = free_port();
     let mut server = start_server(&database_url, &data_dir, port).await;
     let db = Database::connect(&database_url).await.unwrap();
     execute(&db, "UPDATE products SET stock = 100000").await;
@@ -602,12 +607,7 @@ async fn postgres_restarted_under_webhook_load_loses_no_event() {
 async fn a_server_killed_before_it_could_send_a_confirmation_sends_it_after_restart() {
     let database_url = fresh_database_url().await;
     let data_dir = fresh_data_dir();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
+    let (port, base) = free_port();
     // A long backoff: after its first failure the email waits, unclaimed.
     let unreachable = [
         ("SMTP_URL", "smtp://127.0.0.1:9"),

@@ -207,6 +207,12 @@ impl TestApp {
     }
 
     /// Posts an event to the webhook, signed with `signature` if given.
+    /// Posts `body` to the webhook signed now with the app's secret, as Stripe does.
+    pub async fn post_signed(&self, body: &str) -> reqwest::Response {
+        self.post_event(body, Some(sign(&self.secret(), now(), body)))
+            .await
+    }
+
     pub async fn post_event(&self, body: &str, signature: Option<String>) -> reqwest::Response {
         let mut request = self
             .client

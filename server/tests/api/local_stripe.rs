@@ -151,6 +151,18 @@ async fn start_with(mut config: LocalStripeConfig) -> Stand {
 }
 
 impl Stand {
+    /// The developer's event log, as a browser on this machine sees it.
+    async fn events_page(&self) -> String {
+        self.http
+            .get(format!("{}/local-stripe/events", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     async fn post(&self, path: &str, body: &str) -> reqwest::Response {
         self.http
             .post(format!("{}{path}", self.base))
@@ -1066,15 +1078,7 @@ async fn a_failing_endpoint_gets_the_event_again_with_backoff_until_it_answers_2
         "two refusals, then delivered"
     );
 
-    let log = stand
-        .http
-        .get(format!("{}/local-stripe/events", stand.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let log = stand.events_page().await;
     assert!(log.contains("checkout.session.expired"));
     assert_eq!(
         log.matches(r#"<span class="bad">500</span>"#).count(),
@@ -1125,15 +1129,7 @@ async fn an_endpoint_that_never_answers_2xx_is_given_up_on_after_the_last_attemp
         5,
         "max_attempts, then no more"
     );
-    let log = stand
-        .http
-        .get(format!("{}/local-stripe/events", stand.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let log = stand.events_page().await;
     assert!(log.contains("Failed"));
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{event, now, session_id_of, sign, spawn_app_with};
+use crate::helpers::{event, session_id_of, spawn_app_with};
 
 /// One way a forged or broken session differs from what was frozen.
 type Tampering = (&'static str, fn(&mut Value));
@@ -28,9 +28,7 @@ async fn a_payment_that_differs_from_the_checkout_is_held_not_shipped() {
         session["payment_status"] = json!("paid");
         tamper(&mut session);
         let completed = event("checkout.session.completed", session);
-        let answer = app
-            .post_event(&completed, Some(sign(&app.secret(), now(), &completed)))
-            .await;
+        let answer = app.post_signed(&completed).await;
         assert_eq!(answer.status(), 200, "{what}");
         assert_eq!(
             app.number(

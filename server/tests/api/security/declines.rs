@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{event, now, sign, spawn_app, TestApp};
+use crate::helpers::{event, spawn_app, TestApp};
 
 /// The payment_intent.payment_failed of shopper `app`'s own declined attempt.
 async fn declined_intent(app: &TestApp) -> Value {
@@ -56,9 +56,7 @@ async fn a_decline_naming_another_shoppers_checkout_in_its_metadata_changes_noth
     for intent in [&mut stranger, &mut relabelled] {
         intent["metadata"] = json!({ "checkout_id": victim_checkout.to_string() });
         let failed = event("payment_intent.payment_failed", intent.clone());
-        let response = app
-            .post_event(&failed, Some(sign(&app.secret(), now(), &failed)))
-            .await;
+        let response = app.post_signed(&failed).await;
         assert_eq!(response.status(), 200, "acknowledged, so Stripe stops");
     }
 
