@@ -172,7 +172,12 @@ pub struct OrderView {
     /// The day it was placed, `YYYY-MM-DD` (UTC).
     pub placed_on: String,
     pub items: Vec<OrderItemView>,
+    /// Subtotal, discount, shipping and tax: what make up the total.
+    pub figures: OrderFigures,
+    /// What the shopper was charged.
     pub total: Money,
+    /// Where the order is shipped, when an address was collected.
+    pub ship_to: Option<ShipTo>,
     /// Where the receipt goes.
     pub email: Option<String>,
     /// Paid in Stripe's test mode (a test key or the local stand-in): no money
@@ -180,6 +185,27 @@ pub struct OrderView {
     pub test_order: bool,
     /// Why the order is held before it ships, if it is.
     pub hold: Option<OrderHold>,
+}
+
+/// The figures between an order's lines and its total, each from Stripe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFigures {
+    pub subtotal: Money,
+    /// Taken off by `promotion_code`, when one was used.
+    pub discount: Option<Money>,
+    pub promotion_code: Option<String>,
+    /// The shipping method's name and price (zero when free).
+    pub shipping: Option<(String, Money)>,
+    /// Tax, when any was charged.
+    pub tax: Option<Money>,
+}
+
+/// A shipping address, ready to print line by line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipTo {
+    pub name: String,
+    pub lines: Vec<String>,
+    pub phone: Option<String>,
 }
 
 /// Why an order is held, in the words its buyer reads.
@@ -222,7 +248,7 @@ impl OrderView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CheckoutResult {
     /// Paid: the order exists.
-    Placed(OrderView),
+    Placed(Box<OrderView>),
     /// Stripe has not confirmed the payment yet (a delayed method, or the page
     /// arrived first); the page checks again shortly.
     Processing,

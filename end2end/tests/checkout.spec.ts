@@ -29,8 +29,19 @@ async function goToPayment(page: Page, hydrated = true) {
   await expect(page.getByText("Test mode")).toBeVisible();
 }
 
+/** The shipping address Checkout asks for; Oregon has no sales tax in the
+ * local Stripe's table, so the total is the goods and the shipping. */
+async function shipTo(page: Page, state = "OR", city = "Portland", postalCode = "97201") {
+  await page.getByLabel("Full name").fill("Ada Lovelace");
+  await page.getByLabel("Address line 1").fill("12 Analytical Way");
+  await page.getByLabel("City").fill(city);
+  await page.getByLabel("Postal code").fill(postalCode);
+  await page.getByLabel("State, province or county").fill(state);
+}
+
 async function payWith(page: Page, card: string, email?: string) {
   if (email) await page.getByLabel("Email").fill(email);
+  if ((await page.getByLabel("Full name").inputValue()) === "") await shipTo(page);
   await page.getByLabel("Card number").fill(card);
   await page.getByLabel("Expiry").fill("12 / 34");
   await page.getByLabel("CVC").fill("123");
@@ -42,7 +53,8 @@ test("a guest pays with 4242 and the success page shows what was bought", async 
   await addToCart(page, "linen-tea-towel", 2);
   await addToCart(page, "beeswax-candle", 1);
   await goToPayment(page);
-  await expect(page.getByTestId("pay-total")).toHaveText("$51.00");
+  // $51.00 of goods and Standard shipping, $5.00 under $75.
+  await expect(page.getByTestId("pay-total")).toHaveText("$56.00");
   await payWith(page, "4242 4242 4242 4242", "guest@example.com");
 
   await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_test_/);
@@ -55,7 +67,10 @@ test("a guest pays with 4242 and the success page shows what was bought", async 
   await expect(page.getByTestId("order-item")).toHaveCount(2);
   await expect(page.getByTestId("order-item").filter({ hasText: "Linen Tea Towel" })).toContainText("$29.00");
   await expect(page.getByTestId("order-item").filter({ hasText: "Linen Tea Towel" }).getByTestId("order-item-quantity")).toHaveText("2");
-  await expect(page.getByTestId("order-total")).toHaveText("$51.00");
+  await expect(page.getByTestId("order-subtotal")).toHaveText("$51.00");
+  await expect(page.getByTestId("order-shipping")).toHaveText("$5.00");
+  await expect(page.getByTestId("order-total")).toHaveText("$56.00");
+  await expect(page.getByTestId("order-ship-to")).toContainText("12 Analytical Way");
   await expect(page.getByTestId("receipt-email")).toContainText("guest@example.com");
   await expect(page.getByRole("link", { name: "Continue shopping" })).toBeVisible();
   await expect(page.getByRole("link", { name: "View your orders" })).toHaveCount(0);
@@ -86,7 +101,7 @@ test("a signed-in shopper pays and finds the order in their history", async ({ p
   await expect(page).toHaveURL(/\/account\/orders$/);
   await expect(page.getByTestId("order-row")).toHaveCount(1);
   await expect(page.getByTestId("order-row")).toContainText(number);
-  await expect(page.getByTestId("order-row")).toContainText("$26.00");
+  await expect(page.getByTestId("order-row")).toContainText("$31.00");
   await page.getByRole("link", { name: number }).click();
   await expect(page.getByTestId("order-detail")).toContainText("Glass Water Carafe");
 });
@@ -134,8 +149,61 @@ test.describe("without JavaScript", () => {
     await payWith(page, "4242424242424242", "nojs@example.com");
     await expect(page).toHaveURL(/\/checkout\/success/);
     await expect(page.getByTestId("order-success")).toContainText("Ceramic Pour-Over Dripper");
-    await expect(page.getByTestId("order-total")).toHaveText("$28.00");
+    await expect(page.getByTestId("order-total")).toHaveText("$33.00");
   });
+});
+
+test("at 360 px a shopper ships Express with a code and sees every figure", async ({ page, request }) => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  const errors = watchConsole(page);
+  // The owner's 20% code, made at Stripe (here the local one).
+  const code = `SPRING${Date.now() % 1_000_000}`;
+  const auth = { Authorization: "Bearer sk_test_shopfront_local_stand_in" };
+  const coupon = await request.post("/local-stripe/v1/coupons", {
+    headers: auth,
+    form: { percent_off: "20", duration: "once" },
+  });
+  expect(coupon.status()).toBe(200);
+  const promotion = await request.post("/local-stripe/v1/promotion_codes", {
+    headers: auth,
+    form: { "promotion[type]": "coupon", "promotion[coupon]": (await coupon.json()).id, code },
+  });
+  expect(promotion.status()).toBe(200);
+
+  await addToCart(page, "pour-over-kettle", 1);
+  await goToPayment(page);
+  await expectNoHorizontalScroll(page);
+  await page.getByLabel("Email").fill("express@example.com");
+  await shipTo(page, "CA", "San Francisco", "94103");
+  await page.getByRole("radio", { name: /Express/ }).check();
+  await page.getByLabel("Add promotion code").fill(code.toLowerCase());
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByTestId("code-applied")).toHaveText(`${code} applied`);
+  // $64.00 − $12.80 + $15.00 Express + $4.80 tax (7.25%).
+  await expect(page.getByTestId("pay-discount")).toHaveText("−$12.80");
+  await expect(page.getByTestId("pay-shipping")).toHaveText("$15.00");
+  await expect(page.getByTestId("pay-tax")).toHaveText("$4.80");
+  await expect(page.getByTestId("pay-total")).toHaveText("$71.00");
+  await page.screenshot({ path: "test-results/pay-page-express-360.png", fullPage: true });
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: /^Pay / }).click();
+
+  await expect(page.getByTestId("order-success")).toBeVisible();
+  await expect(page.getByTestId("order-subtotal")).toHaveText("$64.00");
+  await expect(page.getByTestId("order-discount")).toHaveText("−$12.80");
+  await expect(page.getByTestId("order-shipping")).toHaveText("$15.00");
+  await expect(page.getByTestId("order-tax")).toHaveText("$4.80");
+  await expect(page.getByTestId("order-total")).toHaveText("$71.00");
+  await expect(page.getByTestId("order-success")).toContainText(`Discount (${code})`);
+  await expect(page.getByTestId("order-success")).toContainText("Shipping (Express)");
+  const shipTo360 = page.getByTestId("order-ship-to");
+  await expect(shipTo360).toContainText("Ada Lovelace");
+  await expect(shipTo360).toContainText("San Francisco CA 94103");
+  await expectNoHorizontalScroll(page);
+  await page.screenshot({ path: "test-results/success-express-360.png", fullPage: true });
+  expect(errors).toEqual([]);
 });
 
 test("the success page fits a 360 px phone", async ({ page }) => {

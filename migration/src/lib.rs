@@ -14,6 +14,7 @@ mod m20261130_000006_order_status_and_livemode;
 mod m20261130_000007_create_emails;
 mod m20261130_000008_attempts_and_checkout_clients;
 mod m20261130_000009_create_password_resets;
+mod m20261130_000010_shipping_and_order_figures;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_create_emails::Migration),
             Box::new(m20261130_000008_attempts_and_checkout_clients::Migration),
             Box::new(m20261130_000009_create_password_resets::Migration),
+            Box::new(m20261130_000010_shipping_and_order_figures::Migration),
         ]
     }
 }

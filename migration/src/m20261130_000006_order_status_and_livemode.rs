@@ -85,7 +85,7 @@ impl MigrationTrait for Migration {
     }
 }
 
-async fn alter(
+pub(crate) async fn alter(
     manager: &SchemaManager<'_>,
     table: impl IntoIden + 'static,
     change: impl FnOnce(&mut TableAlterStatement) -> &mut TableAlterStatement,

@@ -171,6 +171,7 @@ impl Application {
             emails: emails.clone(),
             trusted_proxies: settings.trusted_proxies.clone().into(),
             limits: settings.limits,
+            checkout: settings.checkout.clone(),
         };
         let guards = Guards {
             origin: crate::cross_site::origin_of(&state.public_base_url),
@@ -373,6 +374,7 @@ pub fn local_stripe_config(
             .unwrap_or_else(|| Secret::new(local_stripe::ids::webhook_secret())),
         store_name: "Shopfront".to_owned(),
         api_key: settings.local_stripe.api_key.clone(),
+        tax_rates: settings.local_stripe.tax_rates.clone(),
         retry: RetryPolicy {
             first_delay: settings.local_stripe.retry_first_delay,
             max_attempts: settings.local_stripe.retry_max_attempts,

@@ -165,11 +165,37 @@ async fn declined_owner(hook: &WebhookState, intent_id: &str) -> Result<Declined
     }
 }
 
+/// A paid session's facts. An event names the promotion code by id only;
+/// Stripe is asked for its text before the event's transaction opens.
+async fn paid_facts(
+    hook: &WebhookState,
+    session: &stripe_shared::CheckoutSession,
+) -> Result<SessionFacts, AppError> {
+    let facts = SessionFacts::from(session);
+    if !facts.needs_promotion_code() {
+        return Ok(facts);
+    }
+    match checkout::retrieve_session(&hook.payments, &facts.id).await {
+        Ok(session) => Ok(SessionFacts::from(&session)),
+        Err(err) => {
+            tracing::warn!(stripe_session = %facts.id, error = %err, "could not ask Stripe for a session's promotion code");
+            Err(AppError::Internal)
+        }
+    }
+}
+
 async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
     let now = clock::now();
     let declined = match &event.data.object {
         EventObject::PaymentIntentPaymentFailed(intent) => {
             Some(declined_owner(hook, intent.id.as_str()).await?)
+        }
+        _ => None,
+    };
+    let paid = match &event.data.object {
+        EventObject::CheckoutSessionCompleted(session)
+        | EventObject::CheckoutSessionAsyncPaymentSucceeded(session) => {
+            Some(paid_facts(hook, session).await?)
         }
         _ => None,
     };
@@ -182,7 +208,7 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
     let mut fulfilled = None;
     match &event.data.object {
         EventObject::CheckoutSessionCompleted(session) => {
-            let facts = SessionFacts::from(session.as_ref());
+            let facts = paid.unwrap_or_else(|| SessionFacts::from(session.as_ref()));
             if facts.paid {
                 fulfilled = Some(fulfilment::fulfil(&txn, &facts, now).await?);
             } else {
@@ -191,7 +217,7 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
             }
         }
         EventObject::CheckoutSessionAsyncPaymentSucceeded(session) => {
-            let facts = SessionFacts::from(session.as_ref());
+            let facts = paid.unwrap_or_else(|| SessionFacts::from(session.as_ref()));
             fulfilled = Some(fulfilment::fulfil(&txn, &facts, now).await?);
         }
         EventObject::CheckoutSessionAsyncPaymentFailed(session) => {

@@ -41,7 +41,7 @@ pub fn CartSummary(cart: CartView) -> impl IntoView {
                     </dd>
                 </div>
             </dl>
-            <p class="caption">"Shipping and taxes are settled on the payment page."</p>
+            <p class="caption">"Shipping and any tax are added on the payment page, once you enter your address and choose how it ships."</p>
             <LiveForm action=CreateStripeCheckoutSession::url() navigate=true testid="checkout-result">
                 <input type="hidden" name="cart_id" value=cart_id />
                 <button

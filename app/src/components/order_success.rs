@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use lucide_leptos::{ArrowLeft, CircleCheck, Package};
 
-use crate::components::{Alert, AlertKind, IconLink, Price};
+use crate::components::{Alert, AlertKind, IconLink, OrderItems, OrderShipTo};
 use crate::icon;
 use crate::types::{OrderView, TEST_ORDER};
 
@@ -27,6 +27,7 @@ pub fn OrderSuccess(order: OrderView, signed_in: bool) -> impl IntoView {
             </div>
             <OrderNotices order=order.clone() />
             <OrderItems order=order.clone() />
+            <OrderShipTo order=order.clone() />
             {order
                 .email
                 .clone()
@@ -77,40 +78,5 @@ pub fn OrderNotices(order: OrderView) -> impl IntoView {
                     </div>
                 }
             })}
-    }
-}
-
-/// An order's lines and total, as a table that fits a phone.
-#[component]
-pub fn OrderItems(order: OrderView) -> impl IntoView {
-    view! {
-        <div>
-            <ul class="flex flex-col divide-y divide-line" aria-label="Items in this order">
-                {order
-                    .items
-                    .into_iter()
-                    .map(|item| {
-                        view! {
-                            <li class="flex items-baseline justify-between gap-4 py-3" data-testid="order-item">
-                                <span class="min-w-0">
-                                    <span class="block truncate">{item.name}</span>
-                                    <span class="caption">
-                                        "Qty " <span data-testid="order-item-quantity">{item.quantity}</span> " · "
-                                        <Price money=item.unit_price /> " each"
-                                    </span>
-                                </span>
-                                <Price money=item.line_total class="text-right" />
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-            <p class="flex items-baseline justify-between border-t border-line pt-3">
-                <span class="font-semibold">"Total paid"</span>
-                <span data-testid="order-total">
-                    <Price money=order.total class="text-lg font-semibold" />
-                </span>
-            </p>
-        </div>
     }
 }

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use lucide_leptos::{ArrowLeft, Package};
 
-use crate::components::{IconLink, OrderItems, OrderNotices, Price};
+use crate::components::{IconLink, OrderItems, OrderNotices, OrderShipTo, Price};
 use crate::icon;
 use crate::pages::ErrorPanel;
 use crate::server_fns::orders::{get_order, list_orders};
@@ -93,6 +93,7 @@ pub fn OrderPage() -> impl IntoView {
                                     </div>
                                     <OrderNotices order=order.clone() />
                                     <OrderItems order=order.clone() />
+                                    <OrderShipTo order=order.clone() />
                                     <IconLink
                                         href="/account/orders"
                                         class="btn-secondary self-start"

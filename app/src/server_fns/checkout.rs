@@ -54,16 +54,12 @@ async fn start_checkout(cart_id: &str) -> Result<String, AppError> {
                 client: &client,
                 limits: state.limits,
             };
-            checkout::start(
-                &state.db,
-                &state.payments,
-                &state.public_base_url,
-                payer,
-                requested,
-                &wanted,
-                now,
-            )
-            .await
+            let gateway = checkout::Gateway {
+                payments: &state.payments,
+                base_url: &state.public_base_url,
+                options: &state.checkout,
+            };
+            checkout::start(&state.db, &gateway, payer, requested, &wanted, now).await
         }
         .in_current_span(),
     );
@@ -82,7 +78,6 @@ pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError
     use crate::ssr::services::fulfilment::{self, Fulfilment, SessionFacts};
     use crate::ssr::services::{checkout, orders};
     use crate::ssr::RequestContext;
-    use stripe_checkout::checkout_session::RetrieveCheckoutSession;
     use stripe_shared::CheckoutSessionStatus;
 
     let request = RequestContext::read().await?;
@@ -103,12 +98,11 @@ pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError
     if let Some(order) =
         orders::order_for_session(request.db(), owner.as_ref(), checkout_session_id).await?
     {
-        return Ok(CheckoutResult::Placed(order));
+        return Ok(CheckoutResult::Placed(Box::new(order)));
     }
 
     let state = &request.state;
-    let session = RetrieveCheckoutSession::new(checkout_session_id)
-        .send(state.payments.client())
+    let session = checkout::retrieve_session(&state.payments, checkout_session_id)
         .await
         .map_err(|err| {
             tracing::warn!(checkout = checkout.id, error = %err, "could not ask Stripe about a session");
@@ -126,7 +120,7 @@ pub async fn create_order(session_id: String) -> Result<CheckoutResult, AppError
             let order = orders::order_for_session(&state.db, owner.as_ref(), checkout_session_id)
                 .await?
                 .ok_or(AppError::Internal)?;
-            Ok(CheckoutResult::Placed(order))
+            Ok(CheckoutResult::Placed(Box::new(order)))
         }
         Fulfilment::NotPaid => Ok(CheckoutResult::Processing),
         Fulfilment::Unknown => Err(not_found()),

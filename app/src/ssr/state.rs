@@ -20,6 +20,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// How much one client may do (see [`crate::ssr::services::throttle`]).
     pub limits: crate::ssr::services::throttle::Limits,
+    /// What Stripe Checkout collects: address countries, phone, tax.
+    pub checkout: crate::ssr::services::checkout::options::CheckoutOptions,
 }
 
 /// The [`AppState`] that the server placed in the request's context.

@@ -19,6 +19,7 @@ use super::form::{self, Param};
 use super::params::Expand;
 use super::{ids, store, LocalStripe};
 use super::{render, API_VERSION};
+use crate::discounts::api as discounts;
 
 /// The id of the request being served, sent back in `Request-Id`.
 #[derive(Clone, Debug)]
@@ -40,6 +41,16 @@ pub fn router<S: Clone + Send + Sync + 'static>(stripe: LocalStripe) -> Router<S
         )
         .route("/v1/checkout/sessions/{id}/expire", post(expire_session))
         .route("/v1/payment_intents/{id}", get(retrieve_payment_intent))
+        .route("/v1/coupons", post(discounts::create_coupon))
+        .route("/v1/coupons/{id}", get(discounts::retrieve_coupon))
+        .route(
+            "/v1/promotion_codes",
+            post(discounts::create_promotion_code).get(discounts::list_promotion_codes),
+        )
+        .route(
+            "/v1/promotion_codes/{id}",
+            get(discounts::retrieve_promotion_code),
+        )
         .fallback(unrecognized)
         .method_not_allowed_fallback(unrecognized)
         .layer(middleware::from_fn_with_state(
@@ -129,12 +140,15 @@ async fn unrecognized(method: Method, uri: Uri) -> ApiError {
     ApiError::unrecognized(method.as_str(), uri.path())
 }
 
-fn json(status: StatusCode, value: &Value) -> Response {
+pub(crate) fn json(status: StatusCode, value: &Value) -> Response {
     (status, Json(value)).into_response()
 }
 
 /// Parameters from the query string and, for POSTs, the form body.
-fn params(query: Option<&str>, body: &[u8]) -> Result<BTreeMap<String, Param>, ApiError> {
+pub(crate) fn params(
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<BTreeMap<String, Param>, ApiError> {
     let to_api = |err: form::FormError| match err.param {
         Some(param) => ApiError::invalid_param(&param, err.message),
         None => ApiError::state(err.message),
@@ -144,7 +158,7 @@ fn params(query: Option<&str>, body: &[u8]) -> Result<BTreeMap<String, Param>, A
     Ok(params)
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     match headers.get("idempotency-key") {
         None => Ok(None),
         Some(value) => {
@@ -162,7 +176,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 }
 
 /// What makes two requests "the same" for an idempotency key.
-fn fingerprint(method: &Method, path: &str, params: &BTreeMap<String, Param>) -> String {
+pub(crate) fn fingerprint(method: &Method, path: &str, params: &BTreeMap<String, Param>) -> String {
     let mut hash = Sha256::new();
     hash.update(method.as_str());
     hash.update(b" ");
@@ -173,7 +187,7 @@ fn fingerprint(method: &Method, path: &str, params: &BTreeMap<String, Param>) ->
 }
 
 /// The first answer for a key seen before, or a 400 when it came with other parameters.
-async fn replay(
+pub(crate) async fn replay(
     stripe: &LocalStripe,
     key: Option<&str>,
     fingerprint: &str,
@@ -194,7 +208,7 @@ async fn replay(
     Ok(Some(response))
 }
 
-async fn remember(
+pub(crate) async fn remember(
     stripe: &LocalStripe,
     key: Option<&str>,
     fingerprint: &str,
@@ -256,7 +270,7 @@ async fn retrieve_session(
 }
 
 /// `limit` as Stripe reads it: 1 to 100, 10 when absent.
-fn limit(params: &BTreeMap<String, Param>) -> Result<usize, ApiError> {
+pub(crate) fn limit(params: &BTreeMap<String, Param>) -> Result<usize, ApiError> {
     match params.get("limit").and_then(Param::as_str) {
         None => Ok(10),
         Some(text) => match text.parse::<usize>() {

@@ -100,6 +100,16 @@ pub enum Field {
     Number,
     Expiry,
     Cvc,
+    ShippingName,
+    Line1,
+    Line2,
+    City,
+    State,
+    PostalCode,
+    Country,
+    Phone,
+    ShippingRate,
+    PromotionCode,
 }
 
 /// A card form that cannot be submitted, with Checkout's own wording.

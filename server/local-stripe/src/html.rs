@@ -39,6 +39,16 @@ h2{font-size:1.125rem;font-weight:600;margin:0 0 1rem}
 form{display:grid;gap:1rem}
 label{font-size:.875rem;font-weight:600;display:block;margin-bottom:.25rem}
 input{width:100%;min-height:44px;border:1px solid var(--color-line);border-radius:.75rem;padding:.5rem .75rem;font:inherit;background:var(--color-surface);color:var(--color-ink)}
+select{width:100%;min-height:44px;border:1px solid var(--color-line);border-radius:.75rem;padding:.5rem .75rem;font:inherit;background:var(--color-surface);color:var(--color-ink)}
+.choice{display:grid;grid-template-columns:auto 1fr auto;gap:.75rem;align-items:center;min-height:44px;border:1px solid var(--color-line);border-radius:.75rem;padding:.5rem .75rem;margin:0;font-weight:400;cursor:pointer}
+.choice input{width:1.25rem;min-height:1.25rem;height:1.25rem;margin:0;accent-color:var(--color-brand)}
+.choice:has(input:checked){border-color:var(--color-brand)}
+.choice strong{display:block;font-weight:600}
+.code{display:grid;grid-template-columns:1fr auto;gap:.5rem}
+.figures{margin:1rem 0 0;display:grid;gap:.5rem}
+.figures div{display:flex;justify-content:space-between;gap:1rem}
+.figures dt{color:var(--color-muted)}
+.figures dd{margin:0}
 input[readonly]{background:var(--color-canvas);color:var(--color-muted)}
 input[aria-invalid=true]{border-color:var(--color-danger)}
 fieldset{border:0;margin:0;padding:0;display:grid;gap:.75rem}

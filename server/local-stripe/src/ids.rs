@@ -55,6 +55,28 @@ pub fn webhook_secret() -> String {
     new_id("whsec_", 32)
 }
 
+pub fn shipping_rate() -> String {
+    new_id("shr_", 24)
+}
+pub fn coupon() -> String {
+    new_id("", 8).to_ascii_uppercase()
+}
+pub fn promotion_code() -> String {
+    new_id("promo_", 24)
+}
+pub fn discount() -> String {
+    new_id("di_", 24)
+}
+pub fn refund() -> String {
+    new_id("re_", 24)
+}
+pub fn dispute() -> String {
+    new_id("du_", 24)
+}
+pub fn tax_rate() -> String {
+    new_id("txr_", 24)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

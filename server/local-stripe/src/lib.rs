@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod cards;
+pub mod discounts;
 pub mod error;
 pub mod form;
 mod html;
@@ -22,6 +23,9 @@ pub mod ids;
 pub mod objects;
 pub mod pages;
 pub mod params;
+mod payment;
+pub use payment::Payment;
+pub mod pricing;
 pub mod render;
 mod secret;
 pub mod signature;
@@ -101,6 +105,8 @@ pub struct LocalStripeConfig {
     /// The only `sk_test_...` key the API accepts; any other gets Stripe's 401.
     pub api_key: Secret,
     pub retry: RetryPolicy,
+    /// The rates it charges as tax when a session asks for `automatic_tax`.
+    pub tax_rates: pricing::TaxTable,
 }
 
 /// The stand-in: cheap to clone, shared by its routes and its delivery worker.
@@ -234,7 +240,7 @@ impl LocalStripe {
     ) -> Result<SessionRecord, ApiError> {
         let session = params::session::new_session(params, self.now())?;
         store::save_session(self.db(), &session).await?;
-        tracing::info!(session = %session.id, amount = session.amount_total, currency = %session.currency, "local Stripe: checkout session created");
+        tracing::info!(session = %session.id, amount = session.amount_subtotal, currency = %session.currency, "local Stripe: checkout session created");
         Ok(session)
     }
 
@@ -310,183 +316,6 @@ impl LocalStripe {
         txn.commit().await?;
         self.inner.wake.notify_one();
         tracing::info!(session = %session.id, "local Stripe: checkout session expired");
-        Ok(())
-    }
-
-    /// Charges the session's total with a card from the hosted page.
-    pub(crate) async fn pay(
-        &self,
-        writing: &Writing<'_>,
-        id: &str,
-        email: &str,
-        name: Option<&str>,
-        outcome: cards::CardOutcome,
-        last4: &str,
-    ) -> Result<Option<PayOutcome>, DbErr> {
-        self.expire_if_due(writing, id).await?;
-        let Some(mut session) = store::session(self.db(), id).await? else {
-            return Ok(None);
-        };
-        if session.status != SessionStatus::Open {
-            return Ok(Some(PayOutcome::NotOpen(session.status)));
-        }
-        match outcome {
-            cards::CardOutcome::Succeeds => self.succeed(&mut session, email, name).await.map(Some),
-            cards::CardOutcome::Declined(decline) => {
-                self.decline(&mut session, email, decline).await?;
-                Ok(Some(PayOutcome::Declined(decline)))
-            }
-            cards::CardOutcome::RequiresAuthentication => {
-                let txn = self.db().begin().await?;
-                let mut intent = self.intent_for(&txn, &mut session).await?;
-                intent.status = "requires_action".into();
-                intent.last_payment_error = None;
-                session.pending_authentication = Some(objects::PendingAuthentication {
-                    email: email.to_owned(),
-                    name: name.map(str::to_owned),
-                    last4: last4.to_owned(),
-                });
-                store::save_payment_intent(&txn, &intent).await?;
-                store::save_session(&txn, &session).await?;
-                let object = render::payment_intent_json(&intent);
-                self.emit(
-                    &txn,
-                    "payment_intent.requires_action",
-                    &intent.id,
-                    object,
-                    None,
-                )
-                .await?;
-                txn.commit().await?;
-                self.inner.wake.notify_one();
-                Ok(Some(PayOutcome::NeedsAuthentication))
-            }
-        }
-    }
-
-    /// Finishes a 3-D Secure step: `approve` pays, otherwise the payment fails.
-    pub(crate) async fn authenticate(
-        &self,
-        writing: &Writing<'_>,
-        id: &str,
-        approve: bool,
-    ) -> Result<Option<PayOutcome>, DbErr> {
-        self.expire_if_due(writing, id).await?;
-        let Some(mut session) = store::session(self.db(), id).await? else {
-            return Ok(None);
-        };
-        if session.status != SessionStatus::Open {
-            return Ok(Some(PayOutcome::NotOpen(session.status)));
-        }
-        let Some(pending) = session.pending_authentication.take() else {
-            return Ok(Some(PayOutcome::Declined(cards::AUTHENTICATION_FAILED)));
-        };
-        if approve {
-            self.succeed(&mut session, &pending.email, pending.name.as_deref())
-                .await
-                .map(Some)
-        } else {
-            self.decline(&mut session, &pending.email, cards::AUTHENTICATION_FAILED)
-                .await?;
-            Ok(Some(PayOutcome::Declined(cards::AUTHENTICATION_FAILED)))
-        }
-    }
-
-    async fn intent_for(
-        &self,
-        txn: &impl sea_orm::ConnectionTrait,
-        session: &mut SessionRecord,
-    ) -> Result<PaymentIntentRecord, DbErr> {
-        if let Some(id) = &session.payment_intent {
-            if let Some(intent) = store::payment_intent(txn, id).await? {
-                return Ok(intent);
-            }
-        }
-        let intent = PaymentIntentRecord::new(session, self.now());
-        session.payment_intent = Some(intent.id.clone());
-        Ok(intent)
-    }
-
-    async fn succeed(
-        &self,
-        session: &mut SessionRecord,
-        email: &str,
-        name: Option<&str>,
-    ) -> Result<PayOutcome, DbErr> {
-        let txn = self.db().begin().await?;
-        let mut intent = self.intent_for(&txn, session).await?;
-        intent.status = "succeeded".into();
-        intent.last_payment_error = None;
-        intent.latest_charge = Some(ids::charge());
-        intent.payment_method = Some(ids::payment_method());
-        session.status = SessionStatus::Complete;
-        session.paid = true;
-        session.paid_email = Some(email.to_owned());
-        session.paid_name = name.map(str::to_owned);
-        session.pending_authentication = None;
-        store::save_payment_intent(&txn, &intent).await?;
-        store::save_session(&txn, session).await?;
-        self.emit(
-            &txn,
-            "payment_intent.succeeded",
-            &intent.id,
-            render::payment_intent_json(&intent),
-            None,
-        )
-        .await?;
-        let object = self.render_session(session, params::Expand::default(), None);
-        self.emit(
-            &txn,
-            "checkout.session.completed",
-            &session.id,
-            object,
-            None,
-        )
-        .await?;
-        txn.commit().await?;
-        self.inner.wake.notify_one();
-        tracing::info!(session = %session.id, amount = session.amount_total, "local Stripe: payment succeeded");
-        Ok(PayOutcome::Paid {
-            redirect: session
-                .success_url
-                .replace("{CHECKOUT_SESSION_ID}", &session.id),
-        })
-    }
-
-    async fn decline(
-        &self,
-        session: &mut SessionRecord,
-        email: &str,
-        decline: cards::Decline,
-    ) -> Result<(), DbErr> {
-        let txn = self.db().begin().await?;
-        let mut intent = self.intent_for(&txn, session).await?;
-        intent.status = "requires_payment_method".into();
-        intent.receipt_email = Some(email.to_owned());
-        let mut error = serde_json::json!({
-            "type": "card_error",
-            "code": decline.code,
-            "message": decline.message,
-            "doc_url": format!("https://stripe.com/docs/error-codes/{}", decline.code.replace('_', "-")),
-        });
-        if let (Some(map), Some(decline_code)) = (error.as_object_mut(), decline.decline_code) {
-            map.insert("decline_code".into(), Value::from(decline_code));
-        }
-        intent.last_payment_error = Some(error);
-        session.pending_authentication = None;
-        store::save_payment_intent(&txn, &intent).await?;
-        store::save_session(&txn, session).await?;
-        self.emit(
-            &txn,
-            "payment_intent.payment_failed",
-            &intent.id,
-            render::payment_intent_json(&intent),
-            None,
-        )
-        .await?;
-        txn.commit().await?;
-        self.inner.wake.notify_one();
-        tracing::info!(session = %session.id, code = decline.code, decline_code = ?decline.decline_code, "local Stripe: payment declined");
         Ok(())
     }
 

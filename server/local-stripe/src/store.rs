@@ -43,6 +43,12 @@ const SCHEMA: &[&str] = &[
         error TEXT,
         duration_ms INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ls_attempts_event ON ls_attempts (event_id)",
+    "CREATE TABLE IF NOT EXISTS ls_coupons (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS ls_promotion_codes (
+        id TEXT PRIMARY KEY,
+        code TEXT NOT NULL,
+        body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ls_promotion_codes_code ON ls_promotion_codes (code)",
 ];
 
 /// Opens (creating if needed) the stand-in's database.
@@ -70,16 +76,16 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
-fn stmt(sql: &str, values: Vec<Value>) -> Statement {
+pub(crate) fn stmt(sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)
 }
 
-fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DbErr> {
+pub(crate) fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DbErr> {
     serde_json::from_str(body)
         .map_err(|err| DbErr::Custom(format!("stored object is unreadable: {err}")))
 }
 
-fn encode<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
+pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
     serde_json::to_string(value)
         .map_err(|err| DbErr::Custom(format!("object cannot be stored: {err}")))
 }

@@ -14,6 +14,8 @@ pub use local_stripe::Secret;
 mod stripe;
 pub use stripe::{LocalStripeSettings, StripeSettings};
 
+mod checkout;
+
 /// Everything the server reads from its environment.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -38,6 +40,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How much one client may do.
     pub limits: app::ssr::services::throttle::Limits,
+    /// What Stripe Checkout collects and calculates.
+    pub checkout: app::ssr::services::checkout::options::CheckoutOptions,
     pub log_filter: String,
 }
 
@@ -116,6 +120,7 @@ impl Settings {
         };
 
         let (stripe, local_stripe) = stripe::read(&var, site_addr, &public_base_url)?;
+        let checkout = checkout::read(&var, stripe.secret_key.is_none())?;
 
         let smtp_url = match var("SMTP_URL") {
             Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
@@ -202,6 +207,7 @@ impl Settings {
         );
 
         Ok(Self {
+            checkout,
             trusted_proxies,
             limits,
             mail_retry,

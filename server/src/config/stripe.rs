@@ -37,6 +37,8 @@ pub struct LocalStripeSettings {
     pub retry_first_delay: Duration,
     /// Delivery attempts per event before it is marked failed.
     pub retry_max_attempts: u32,
+    /// The tax it charges for `automatic_tax` (`LOCAL_STRIPE_TAX_RATES`).
+    pub tax_rates: local_stripe::pricing::TaxTable,
 }
 
 const NO_KEY: &str = "is not set, and this is not a developer's machine (the store listens beyond \
@@ -122,6 +124,11 @@ pub(super) fn read(
     }
 
     let local = LocalStripeSettings {
+        tax_rates: match var("LOCAL_STRIPE_TAX_RATES") {
+            Some(text) => local_stripe::pricing::TaxTable::parse(&text)
+                .map_err(|problem| invalid("LOCAL_STRIPE_TAX_RATES", problem))?,
+            None => local_stripe::pricing::TaxTable::default(),
+        },
         api_key: match var("LOCAL_STRIPE_KEY") {
             Some(key)
                 if key.starts_with("sk_test_")

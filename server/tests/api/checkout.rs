@@ -26,7 +26,10 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
     // What Stripe was asked for: today's prices, ids in metadata, our URLs.
     let id = session_id_of(&url);
     let session = app.stripe_session(&id).await;
-    assert_eq!(session["amount_total"], 5050);
+    // $50.50 of goods, and Standard shipping ($5.00 under $75) until the shopper
+    // picks another.
+    assert_eq!(session["amount_subtotal"], 5050);
+    assert_eq!(session["amount_total"], 5550);
     assert_eq!(session["currency"], "usd");
     assert_eq!(session["mode"], "payment");
     let checkout_id = app.number("SELECT CAST(id AS BIGINT) FROM checkouts").await;
@@ -67,6 +70,7 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
         "Stoneware Mug",
         "Linen Tea Towel",
         "$50.50",
+        "$55.50",
         "ada@example.com",
         "Continue shopping",
     ] {
@@ -87,7 +91,7 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
     assert_eq!(
         app.number("SELECT CAST(amount_total AS BIGINT) FROM orders")
             .await,
-        5050
+        5550
     );
     assert_eq!(app.stock("stoneware-mug").await, 38, "sold, not released");
     assert_eq!(
@@ -110,7 +114,7 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
         .await
         .unwrap();
     assert_eq!(order["items"][0]["quantity"], 2);
-    assert_eq!(order["total"]["minor"], 5050);
+    assert_eq!(order["total"]["minor"], 5550);
     assert_eq!(
         app.outbox_after(1).await,
         1,
@@ -123,7 +127,7 @@ async fn a_guest_pays_and_gets_one_order_its_page_and_one_email() {
     )
     .unwrap();
     assert!(
-        email.contains("To: ada@example.com") && email.contains("Total paid: $50.50"),
+        email.contains("To: ada@example.com") && email.contains("Total paid: $55.50"),
         "{email}"
     );
 

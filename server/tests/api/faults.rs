@@ -106,6 +106,12 @@ async fn pay(url: &str) -> Result<u16, String> {
         .post(url)
         .form(&[
             ("email", "ada@example.com"),
+            ("shipping_name", "Ada Lovelace"),
+            ("shipping_country", "US"),
+            ("shipping_line1", "12 Analytical Way"),
+            ("shipping_city", "Portland"),
+            ("shipping_state", "OR"),
+            ("shipping_postal_code", "97201"),
             ("card_number", "4242 4242 4242 4242"),
             ("card_expiry", "12 / 34"),
             ("card_cvc", "123"),
@@ -116,12 +122,14 @@ async fn pay(url: &str) -> Result<u16, String> {
         .map_err(|error| error.to_string())
 }
 
-/// Orders whose items do not add up to their total (there should be none).
+/// Orders whose items do not add up to their subtotal, or whose figures do not
+/// add up to their total (there should be none).
 async fn orders_that_do_not_add_up(db: &DatabaseConnection) -> i64 {
     number(
         db,
-        "SELECT COUNT(*) FROM orders o WHERE o.amount_total <> \
-         (SELECT COALESCE(SUM(i.line_total), 0) FROM order_items i WHERE i.order_id = o.id)",
+        "SELECT COUNT(*) FROM orders o WHERE o.amount_subtotal <> \
+         (SELECT COALESCE(SUM(i.line_total), 0) FROM order_items i WHERE i.order_id = o.id) \
+         OR o.amount_total <> o.amount_subtotal - o.amount_discount + o.amount_shipping + o.amount_tax",
     )
     .await
 }

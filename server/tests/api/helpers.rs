@@ -138,19 +138,36 @@ impl TestApp {
         response.json::<String>().await.unwrap()
     }
 
-    /// Pays on the hosted page as a browser without JavaScript does.
+    /// Pays on the hosted page as a browser without JavaScript does, shipping
+    /// to Oregon (no sales tax in the stand-in's table) by the default method.
     pub async fn pay(&self, url: &str, card: &str) -> reqwest::Response {
-        self.client
-            .post(url)
-            .form(&[
-                ("email", "ada@example.com"),
-                ("card_number", card),
-                ("card_expiry", "12 / 34"),
-                ("card_cvc", "123"),
-            ])
-            .send()
-            .await
-            .unwrap()
+        self.pay_with(url, card, &[]).await
+    }
+
+    /// [`TestApp::pay`], with `choices` added to or replacing the form's fields.
+    pub async fn pay_with(
+        &self,
+        url: &str,
+        card: &str,
+        choices: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![
+            ("email", "ada@example.com"),
+            ("shipping_name", "Ada Lovelace"),
+            ("shipping_country", "US"),
+            ("shipping_line1", "12 Analytical Way"),
+            ("shipping_city", "Portland"),
+            ("shipping_state", "OR"),
+            ("shipping_postal_code", "97201"),
+            ("card_number", card),
+            ("card_expiry", "12 / 34"),
+            ("card_cvc", "123"),
+        ];
+        for (key, value) in choices {
+            form.retain(|(k, _)| k != key);
+            form.push((key, value));
+        }
+        self.client.post(url).form(&form).send().await.unwrap()
     }
 
     /// The first column of the first row of `sql` in the store's database.
@@ -525,4 +542,61 @@ pub fn fake_smtp_server(
         }
     });
     (url, received)
+}
+
+/// Stripe-side setup and the store's records, for the tests of orders that ship.
+impl TestApp {
+    /// `POST /v1/{path}` on the mounted local Stripe: its status and JSON.
+    pub async fn stripe_post(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(&format!("/local-stripe/v1/{path}")))
+            .bearer_auth(server::local_stripe::DEFAULT_API_KEY)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
+    /// A promotion code `code` for a new coupon of `percent_off`, as the owner
+    /// makes one in Stripe's Dashboard; `extra` adds the code's own limits.
+    pub async fn promotion_code(&self, code: &str, percent_off: &str, extra: &[(&str, &str)]) {
+        let (status, coupon) = self
+            .stripe_post(
+                "coupons",
+                &[("percent_off", percent_off), ("duration", "once")],
+            )
+            .await;
+        assert_eq!(status, 200, "{coupon}");
+        let coupon_id = coupon["id"].as_str().unwrap().to_owned();
+        let mut form = vec![
+            ("promotion[type]", "coupon"),
+            ("promotion[coupon]", coupon_id.as_str()),
+            ("code", code),
+        ];
+        form.extend_from_slice(extra);
+        let (status, promotion) = self.stripe_post("promotion_codes", &form).await;
+        assert_eq!(status, 200, "{promotion}");
+    }
+
+    /// The first column of the first row of `sql`, as text.
+    pub async fn text(&self, sql: &str) -> String {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<String>(0).unwrap()
+    }
+
+    /// The confirmation email of order `number`, once it has been sent.
+    pub async fn email_of(&self, number: &str, sent: i64) -> String {
+        self.outbox_after(sent).await;
+        std::fs::read_to_string(self.data_dir.join("outbox").join(format!("{number}.eml"))).unwrap()
+    }
 }

@@ -112,6 +112,7 @@ fn config(database_url: String, webhook_url: Option<String>) -> LocalStripeConfi
         webhook_url,
         webhook_secret: Secret::new(SECRET),
         store_name: "Shopfront".into(),
+        tax_rates: Default::default(),
         api_key: Secret::new(KEY),
         retry: RetryPolicy {
             first_delay: Duration::from_millis(50),
@@ -214,7 +215,7 @@ impl Stand {
     }
 }
 
-fn schema_validator() -> jsonschema::Validator {
+pub(crate) fn schema_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(include_str!(
         "../fixtures/stripe/checkout_session.schema.json"
     ))
@@ -222,7 +223,7 @@ fn schema_validator() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).unwrap()
 }
 
-fn assert_valid_session(validator: &jsonschema::Validator, session: &Value) {
+pub(crate) fn assert_valid_session(validator: &jsonschema::Validator, session: &Value) {
     let errors: Vec<String> = validator
         .iter_errors(session)
         .map(|e| format!("{} at {}", e, e.instance_path()))

@@ -23,4 +23,5 @@ mod local_stripe;
 mod merge;
 mod security;
 mod sessions;
+mod shipping;
 mod storefront;

@@ -19,10 +19,29 @@ pub struct Model {
     pub guest_session_id: Option<String>,
     pub email: Option<String>,
     pub currency: String,
-    /// The frozen checkout's total.
+    /// The frozen checkout's total of its lines.
+    pub amount_subtotal: i64,
+    /// Taken off by a promotion code.
+    pub amount_discount: i64,
+    pub amount_shipping: i64,
+    pub amount_tax: i64,
+    /// subtotal − discount + shipping + tax: what the shopper was charged.
     pub amount_total: i64,
     /// What Stripe says was paid.
     pub stripe_amount_total: Option<i64>,
+    /// The shipping rate chosen, by name.
+    pub shipping_rate_name: Option<String>,
+    pub shipping_name: Option<String>,
+    pub shipping_line1: Option<String>,
+    pub shipping_line2: Option<String>,
+    pub shipping_city: Option<String>,
+    pub shipping_state: Option<String>,
+    pub shipping_postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub shipping_country: Option<String>,
+    pub phone: Option<String>,
+    /// The promotion code the shopper used, as they typed it at Stripe.
+    pub promotion_code: Option<String>,
     pub status: OrderStatus,
     /// Why an order is on hold.
     pub hold_reason: Option<HoldReason>,

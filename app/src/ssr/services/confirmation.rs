@@ -87,6 +87,37 @@ pub fn text(order: &OrderView) -> String {
             item.quantity, item.name, item.line_total
         ));
     }
-    body.push_str(&format!("\nTotal paid: {}\n", order.total));
+    let figures = &order.figures;
+    body.push_str(&format!("\nSubtotal: {}\n", figures.subtotal));
+    if let Some(discount) = figures.discount {
+        match &figures.promotion_code {
+            Some(code) => body.push_str(&format!("Discount ({code}): -{discount}\n")),
+            None => body.push_str(&format!("Discount: -{discount}\n")),
+        }
+    }
+    if let Some((name, amount)) = &figures.shipping {
+        if amount.minor == 0 {
+            body.push_str(&format!("Shipping ({name}): Free\n"));
+        } else {
+            body.push_str(&format!("Shipping ({name}): {amount}\n"));
+        }
+    }
+    if let Some(tax) = figures.tax {
+        body.push_str(&format!("Tax: {tax}\n"));
+    }
+    body.push_str(&format!("Total paid: {}\n", order.total));
+    if let Some(ship_to) = &order.ship_to {
+        body.push_str("\nShipping to:\n");
+        body.push_str(&ship_to.name);
+        body.push('\n');
+        for line in &ship_to.lines {
+            body.push_str(line);
+            body.push('\n');
+        }
+        if let Some(phone) = &ship_to.phone {
+            body.push_str(phone);
+            body.push('\n');
+        }
+    }
     body
 }

@@ -8,7 +8,7 @@ use crate::ssr::db::adopt;
 use crate::ssr::domain::Owner;
 use crate::ssr::entities::order::{HoldReason, OrderStatus};
 use crate::ssr::entities::{order, order_item};
-use crate::types::{Currency, Money, OrderHold, OrderItemView, OrderView};
+use crate::types::{Currency, Money, OrderFigures, OrderHold, OrderItemView, OrderView, ShipTo};
 
 /// The same answer for a missing order and someone else's: nothing leaks.
 pub const ORDER_NOT_FOUND: &str = "We could not find that order.";
@@ -42,6 +42,37 @@ fn day(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The order's shipping address as it is printed: street lines, then the town
+/// with its state and postal code, then the country.
+fn ship_to(order: &order::Model) -> Option<ShipTo> {
+    let name = order.shipping_name.clone()?;
+    let mut lines: Vec<String> = [&order.shipping_line1, &order.shipping_line2]
+        .into_iter()
+        .flatten()
+        .filter(|line| !line.is_empty())
+        .cloned()
+        .collect();
+    let town: Vec<&str> = [
+        &order.shipping_city,
+        &order.shipping_state,
+        &order.shipping_postal_code,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .filter(|part| !part.is_empty())
+    .collect();
+    if !town.is_empty() {
+        lines.push(town.join(" "));
+    }
+    lines.extend(order.shipping_country.clone());
+    Some(ShipTo {
+        name,
+        lines,
+        phone: order.phone.clone(),
+    })
+}
+
 /// An order as its pages and its email show it.
 pub async fn view_of(
     db: &impl ConnectionTrait,
@@ -61,11 +92,28 @@ pub async fn view_of(
             line_total: Money::new(item.line_total, currency),
         })
         .collect();
+    let money = |minor: i64| Money::new(minor, currency);
+    let figures = OrderFigures {
+        subtotal: money(order.amount_subtotal),
+        discount: (order.amount_discount != 0).then(|| money(order.amount_discount)),
+        promotion_code: order.promotion_code.clone(),
+        shipping: order
+            .shipping_rate_name
+            .clone()
+            .map(|name| (name, money(order.amount_shipping)))
+            .or_else(|| {
+                (order.amount_shipping != 0)
+                    .then(|| ("Shipping".to_owned(), money(order.amount_shipping)))
+            }),
+        tax: (order.amount_tax != 0).then(|| money(order.amount_tax)),
+    };
     Ok(OrderView {
+        ship_to: ship_to(&order),
         number: order.number,
         placed_on: day(order.created_at),
         items,
-        total: Money::new(order.amount_total, currency),
+        figures,
+        total: money(order.amount_total),
         email: order.email,
         test_order: !order.livemode,
         hold: match (order.status, order.hold_reason) {

@@ -1,6 +1,7 @@
 //! The hosted payment page (`/local-stripe/pay/{id}`) and the developer's event
 //! log (`/local-stripe/events`). Plain forms: they work without JavaScript.
 
+mod choices;
 mod events;
 mod pay;
 
@@ -130,9 +131,15 @@ fn closed_page(stripe: &LocalStripe, session: &SessionRecord, status: StatusCode
     )
 }
 
-/// What is being paid for: each line, and the total.
-fn summary(stripe: &LocalStripe, session: &SessionRecord) -> Markup {
-    let total = money_text(session.amount_total, &session.currency);
+/// What is being paid for: each line, the discount, shipping and tax, and the total.
+fn summary(
+    stripe: &LocalStripe,
+    session: &SessionRecord,
+    quote: &crate::pricing::Quote,
+    tax_pending: bool,
+) -> Markup {
+    let money = |minor: i64| money_text(minor, &session.currency);
+    let total = money(quote.amount_total);
     html! {
         section.card aria-label="Order summary" {
             p.caption { "Pay " (stripe.config().store_name) }
@@ -148,11 +155,27 @@ fn summary(stripe: &LocalStripe, session: &SessionRecord) -> Markup {
                         div {
                             p { (line.name) }
                             p.caption {
-                                "Qty " (line.quantity) " · " (money_text(line.unit_amount, &session.currency)) " each"
+                                "Qty " (line.quantity) " · " (money(line.unit_amount)) " each"
                             }
                         }
-                        p.num { (money_text(line.amount(), &session.currency)) }
+                        p.num { (money(line.amount())) }
                     }
+                }
+            }
+            dl.figures {
+                div { dt { "Subtotal" } dd.num data-testid="pay-subtotal" { (money(quote.amount_subtotal)) } }
+                @if quote.amount_discount > 0 {
+                    div { dt { "Discount" } dd.num data-testid="pay-discount" { "−" (money(quote.amount_discount)) } }
+                }
+                @if !session.shipping_options.is_empty() {
+                    div { dt { "Shipping" } dd.num data-testid="pay-shipping" {
+                        @if quote.amount_shipping == 0 { "Free" } @else { (money(quote.amount_shipping)) }
+                    } }
+                }
+                @if session.collect.automatic_tax {
+                    div { dt { "Tax" } dd.num data-testid="pay-tax" {
+                        @if tax_pending { "Calculated from your address" } @else { (money(quote.amount_tax)) }
+                    } }
                 }
             }
             p.sum { span { "Total due" } span.num { (total) } }

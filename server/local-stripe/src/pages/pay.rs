@@ -9,6 +9,7 @@ use chrono::{Datelike, TimeZone};
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 
+use super::choices::{self, Choices, Priced};
 use super::{closed_page, missing_page, money_text, storage_error, store_back, summary};
 use crate::cards::{self, Field, FieldError};
 use crate::form::{self, Param};
@@ -24,6 +25,9 @@ struct Entered {
     expiry: String,
     cvc: String,
     name: String,
+    choices: Choices,
+    /// "Apply" was pressed: price the code, do not pay.
+    apply: bool,
 }
 
 impl Entered {
@@ -42,6 +46,8 @@ impl Entered {
             expiry: get("card_expiry"),
             cvc: get("card_cvc"),
             name: get("cardholder_name"),
+            choices: Choices::from_form(params),
+            apply: params.contains_key("apply"),
         }
     }
 }
@@ -50,6 +56,8 @@ impl Entered {
 enum Problem {
     Field(FieldError),
     Declined(&'static str),
+    /// The total changed since the page was shown (a new address or option).
+    TotalChanged(String),
 }
 
 /// How one input of the card form is drawn.
@@ -90,7 +98,7 @@ impl<'a> Input<'a> {
     }
 }
 
-fn input(input: Input<'_>, problem: Option<&Problem>) -> Markup {
+fn input(input: Input<'_>, problem: Option<&Problem>, required: bool) -> Markup {
     let error = match problem {
         Some(Problem::Field(err)) if err.field == input.which => Some(err.message),
         _ => None,
@@ -101,7 +109,7 @@ fn input(input: Input<'_>, problem: Option<&Problem>) -> Markup {
             label for=(input.id) { (input.label) }
             input id=(input.id) name=(input.id) value=(input.value) type=(input.kind)
                 inputmode=[input.inputmode] autocomplete=(input.autocomplete)
-                placeholder=[input.placeholder] readonly[input.readonly] required[!input.readonly]
+                placeholder=[input.placeholder] readonly[input.readonly] required[required && !input.readonly]
                 aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[error.map(|_| error_id.as_str())];
             @if let Some(message) = error {
@@ -115,10 +123,31 @@ fn pay_page(
     stripe: &LocalStripe,
     session: &SessionRecord,
     entered: &Entered,
+    priced: &Priced,
     problem: Option<&Problem>,
     status: StatusCode,
 ) -> Response {
-    let total = money_text(session.amount_total, &session.currency);
+    let total = money_text(priced.quote.amount_total, &session.currency);
+    let error_for = |field: Field| match problem {
+        Some(Problem::Field(err)) if err.field == field => Some(err.message),
+        _ => None,
+    };
+    let text_input = |id: &'static str,
+                      label: &'static str,
+                      value: &str,
+                      autocomplete: &'static str,
+                      which: Field,
+                      required: bool| {
+        input(
+            Input {
+                readonly: false,
+                ..Input::text(id, label, value, None, autocomplete, None, which)
+            },
+            problem,
+            required,
+        )
+    };
+    let applied = priced.discount.as_ref().map(|(code, _)| code.code.as_str());
     let (email, email_readonly) = match &session.customer_email {
         Some(email) => (email.as_str(), true),
         None => (entered.email.as_str(), false),
@@ -128,13 +157,15 @@ fn pay_page(
         section.card {
             h1 { "Pay with card" }
             form method="post" action={ "/local-stripe/pay/" (session.id) } novalidate {
-                (input(Input { kind: "email", readonly: email_readonly, ..field("email", "Email", email, None, "email", None, Field::Email) }, problem))
+                input type="hidden" name="shown_total" value=(priced.quote.amount_total);
+                (input(Input { kind: "email", readonly: email_readonly, ..field("email", "Email", email, None, "email", None, Field::Email) }, problem, true))
+                (choices::fields(session, &entered.choices, applied, &text_input, &error_for))
                 fieldset {
                     legend { "Card information" }
-                    (input(field("card_number", "Card number", &entered.number, Some("numeric"), "cc-number", Some("1234 1234 1234 1234"), Field::Number), problem))
+                    (input(field("card_number", "Card number", &entered.number, Some("numeric"), "cc-number", Some("1234 1234 1234 1234"), Field::Number), problem, true))
                     div.row {
-                        (input(field("card_expiry", "Expiry", &entered.expiry, None, "cc-exp", Some("MM / YY"), Field::Expiry), problem))
-                        (input(field("card_cvc", "CVC", &entered.cvc, Some("numeric"), "cc-csc", Some("CVC"), Field::Cvc), problem))
+                        (input(field("card_expiry", "Expiry", &entered.expiry, None, "cc-exp", Some("MM / YY"), Field::Expiry), problem, true))
+                        (input(field("card_cvc", "CVC", &entered.cvc, Some("numeric"), "cc-csc", Some("CVC"), Field::Cvc), problem, true))
                     }
                 }
                 div {
@@ -143,6 +174,9 @@ fn pay_page(
                 }
                 @if let Some(Problem::Declined(message)) = problem {
                     p.alert.danger role="alert" data-testid="pay-error" { (alert_icon()) span { (message) } }
+                }
+                @if let Some(Problem::TotalChanged(message)) = problem {
+                    p.alert.warning role="alert" data-testid="pay-total-changed" { (alert_icon()) span { (message) } }
                 }
                 button.btn.btn-primary type="submit" { "Pay " (total) }
             }
@@ -162,7 +196,7 @@ fn pay_page(
         status,
         &format!("Pay {}", stripe.config().store_name),
         back.as_ref().map(|(u, l)| (u.as_str(), l.as_str())),
-        html! { main.page.two { (summary(stripe, session)) (form) } },
+        html! { main.page.two { (summary(stripe, session, &priced.quote, priced.tax_pending)) (form) } },
     )
 }
 
@@ -172,7 +206,16 @@ pub async fn show(State(stripe): State<LocalStripe>, Path(id): Path<String>) -> 
             if session.pending_authentication.is_some() {
                 return authentication_page(&stripe, &session);
             }
-            pay_page(&stripe, &session, &Entered::default(), None, StatusCode::OK)
+            let entered = Entered::default();
+            match choices::price(&stripe, &session, &entered.choices).await {
+                Ok((priced, _)) => {
+                    pay_page(&stripe, &session, &entered, &priced, None, StatusCode::OK)
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "local Stripe: cannot price a session");
+                    storage_error()
+                }
+            }
         }
         Ok(Some(session)) => closed_page(&stripe, &session, StatusCode::OK),
         Ok(None) => missing_page(),
@@ -211,22 +254,38 @@ pub async fn pay(
         Ok(params) => Entered::from_form(&params),
         Err(_) => Entered::default(),
     };
+    // One writer at a time: a code's last redemption cannot go to two payments.
+    let writing = stripe.lock().await;
+    let (priced, choice_problem) = match choices::price(&stripe, &session, &entered.choices).await {
+        Ok(priced) => priced,
+        Err(err) => {
+            tracing::error!(error = %err, "local Stripe: cannot price a session");
+            return storage_error();
+        }
+    };
+    let again = |problem: Problem, status: StatusCode| {
+        pay_page(&stripe, &session, &entered, &priced, Some(&problem), status)
+    };
+    if let Some(problem) = choice_problem {
+        return again(Problem::Field(problem), StatusCode::BAD_REQUEST);
+    }
+    if entered.apply {
+        return pay_page(&stripe, &session, &entered, &priced, None, StatusCode::OK);
+    }
+    let address = match entered.choices.checked_address(&session) {
+        Ok(address) => address,
+        Err(problem) => return again(Problem::Field(problem), StatusCode::BAD_REQUEST),
+    };
     let email = session
         .customer_email
         .clone()
         .unwrap_or_else(|| entered.email.clone());
     if !looks_like_email(&email) {
-        let problem = Problem::Field(FieldError {
+        let problem = FieldError {
             field: Field::Email,
             message: "Your email address is invalid.",
-        });
-        return pay_page(
-            &stripe,
-            &session,
-            &entered,
-            Some(&problem),
-            StatusCode::BAD_REQUEST,
-        );
+        };
+        return again(Problem::Field(problem), StatusCode::BAD_REQUEST);
     }
     let outcome = match cards::check(
         &entered.number,
@@ -235,26 +294,36 @@ pub async fn pay(
         today(&stripe),
     ) {
         Ok(outcome) => outcome,
-        Err(err) => {
-            return pay_page(
-                &stripe,
-                &session,
-                &entered,
-                Some(&Problem::Field(err)),
-                StatusCode::BAD_REQUEST,
-            )
-        }
+        Err(err) => return again(Problem::Field(err), StatusCode::BAD_REQUEST),
     };
+    // The page showed one total; a new address or option may make another. The
+    // shopper sees the new one before anything is charged.
+    if entered
+        .choices
+        .shown_total
+        .is_some_and(|shown| shown != priced.quote.amount_total)
+    {
+        let total = money_text(priced.quote.amount_total, &session.currency);
+        return again(
+            Problem::TotalChanged(format!(
+                "With your address and choices the total is {total}. Check it and pay again."
+            )),
+            StatusCode::OK,
+        );
+    }
     let name = Some(entered.name.as_str()).filter(|n| !n.is_empty());
-    let writing = stripe.lock().await;
+    let settled = choices::settle(&session, &entered.choices, address, priced);
     let result = stripe
         .pay(
             &writing,
-            &id,
-            &email,
-            name,
-            outcome,
-            &cards::last4(&entered.number),
+            crate::Payment {
+                id: &id,
+                email: &email,
+                name,
+                outcome,
+                last4: &cards::last4(&entered.number),
+                settled,
+            },
         )
         .await;
     drop(writing);
@@ -284,13 +353,19 @@ async fn finish(
         PayOutcome::Paid { redirect } => {
             (StatusCode::SEE_OTHER, [(header::LOCATION, redirect)]).into_response()
         }
-        PayOutcome::Declined(decline) => pay_page(
-            stripe,
-            &session,
-            entered,
-            Some(&Problem::Declined(decline.message)),
-            StatusCode::PAYMENT_REQUIRED,
-        ),
+        PayOutcome::Declined(decline) => {
+            match choices::price(stripe, &session, &entered.choices).await {
+                Ok((priced, _)) => pay_page(
+                    stripe,
+                    &session,
+                    entered,
+                    &priced,
+                    Some(&Problem::Declined(decline.message)),
+                    StatusCode::PAYMENT_REQUIRED,
+                ),
+                Err(_) => storage_error(),
+            }
+        }
         PayOutcome::NeedsAuthentication => authentication_page(stripe, &session),
         PayOutcome::NotOpen(_) => closed_page(stripe, &session, StatusCode::CONFLICT),
     }
@@ -302,7 +377,12 @@ fn authentication_page(stripe: &LocalStripe, session: &SessionRecord) -> Respons
         .as_ref()
         .map(|p| p.last4.clone())
         .unwrap_or_default();
-    let total = money_text(session.amount_total, &session.currency);
+    let quote = session
+        .pending_authentication
+        .as_ref()
+        .and_then(|p| p.settled.as_ref())
+        .map_or_else(|| session.quote(), |settled| settled.quote.clone());
+    let total = money_text(quote.amount_total, &session.currency);
     let back = store_back(stripe, session);
     page(
         StatusCode::OK,
@@ -310,7 +390,7 @@ fn authentication_page(stripe: &LocalStripe, session: &SessionRecord) -> Respons
         back.as_ref().map(|(u, l)| (u.as_str(), l.as_str())),
         html! {
             main.page.two {
-                (summary(stripe, session))
+                (summary(stripe, session, &quote, false))
                 section.card {
                     h1 { "Confirm this payment" }
                     p {

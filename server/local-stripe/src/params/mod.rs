@@ -6,6 +6,7 @@
 
 mod de;
 pub mod session;
+pub mod shipping;
 
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -19,6 +20,12 @@ use de::{Form, Problem};
 pub struct Expand {
     pub line_items: bool,
     pub payment_intent: bool,
+    /// `discounts.promotion_code`: each discount's promotion code object.
+    pub promotion_code: bool,
+    /// `total_details.breakdown`: the discounts and taxes behind the totals.
+    pub breakdown: bool,
+    /// `shipping_cost.shipping_rate`: the chosen rate object.
+    pub shipping_rate: bool,
 }
 
 impl Expand {
@@ -35,11 +42,14 @@ impl Expand {
             match item.as_str() {
                 Some("line_items") => expand.line_items = true,
                 Some("payment_intent") => expand.payment_intent = true,
+                Some("discounts.promotion_code") => expand.promotion_code = true,
+                Some("total_details.breakdown") => expand.breakdown = true,
+                Some("shipping_cost.shipping_rate") => expand.shipping_rate = true,
                 Some(other) => {
                     return Err(ApiError::invalid_param(
                         "expand",
                         format!(
-                            "This property cannot be expanded ({other}). The local Stripe expands line_items and payment_intent."
+                            "This property cannot be expanded ({other}). The local Stripe expands line_items, payment_intent, discounts.promotion_code, total_details.breakdown and shipping_cost.shipping_rate."
                         ),
                     ))
                 }

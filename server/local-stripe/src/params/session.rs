@@ -56,6 +56,12 @@ pub struct CreateSession {
     expires_at: Option<i64>,
     locale: Option<String>,
     payment_method_types: Option<Vec<String>>,
+    shipping_address_collection: Option<super::shipping::AddressCollection>,
+    #[serde(default)]
+    shipping_options: Vec<super::shipping::ShippingOption>,
+    phone_number_collection: Option<super::shipping::Enabled>,
+    automatic_tax: Option<super::shipping::Enabled>,
+    allow_promotion_codes: Option<bool>,
     /// Read by [`super::Expand`]; named here so it is not refused.
     #[serde(default, rename = "expand")]
     _expand: Vec<String>,
@@ -76,6 +82,7 @@ struct PriceData {
     unit_amount: Option<i64>,
     unit_amount_decimal: Option<String>,
     product_data: Option<ProductData>,
+    tax_behavior: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,7 +120,22 @@ pub fn new_session(params: &BTreeMap<String, Param>, now: i64) -> Result<Session
         url("success_url", request.success_url)?.ok_or_else(|| ApiError::missing("success_url"))?;
     let cancel_url = url("cancel_url", request.cancel_url)?;
     check_payment_method_types(request.payment_method_types.as_deref())?;
-    let (currency, line_items, amount_total) = read_lines(request.line_items)?;
+    let (currency, line_items, amount_subtotal) = read_lines(request.line_items)?;
+    let collect = super::shipping::collect(super::shipping::Requested {
+        address_collection: request.shipping_address_collection,
+        phone: request.phone_number_collection,
+        automatic_tax: request.automatic_tax,
+        allow_promotion_codes: request.allow_promotion_codes,
+    })?;
+    if collect.automatic_tax {
+        if let Some(index) = line_items.iter().position(|l| l.tax_behavior.is_none()) {
+            return Err(ApiError::invalid_param(
+                &format!("line_items[{index}][price_data][tax_behavior]"),
+                "With automatic_tax enabled, each price needs a tax_behavior of exclusive or inclusive.",
+            ));
+        }
+    }
+    let shipping_options = super::shipping::options(request.shipping_options, &currency, &collect)?;
     let expires_at = expiry(request.expires_at, now)?;
     let client_reference_id = non_empty(request.client_reference_id);
     if client_reference_id
@@ -160,7 +182,7 @@ pub fn new_session(params: &BTreeMap<String, Param>, now: i64) -> Result<Session
         status: SessionStatus::Open,
         paid: false,
         currency,
-        amount_total,
+        amount_subtotal,
         line_items,
         success_url,
         cancel_url,
@@ -174,7 +196,22 @@ pub fn new_session(params: &BTreeMap<String, Param>, now: i64) -> Result<Session
         paid_email: None,
         paid_name: None,
         pending_authentication: None,
+        collect,
+        shipping_options,
+        settled: None,
     })
+}
+
+/// `tax_behavior`: `exclusive` or `inclusive` (`unspecified` is as good as none).
+pub(super) fn tax_behavior(path: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value.as_deref() {
+        None | Some("unspecified") => Ok(None),
+        Some("exclusive" | "inclusive") => Ok(value),
+        Some(other) => Err(ApiError::invalid_param(
+            &format!("{path}[tax_behavior]"),
+            format!("Invalid {path}[tax_behavior]: must be one of exclusive, inclusive, or unspecified (got {other})."),
+        )),
+    }
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -224,7 +261,7 @@ fn url(key: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
 }
 
 /// Metadata: at most 50 keys of up to 40 characters, values up to 500.
-fn checked_metadata(
+pub(super) fn checked_metadata(
     path: &str,
     entries: BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>, ApiError> {
@@ -378,6 +415,17 @@ fn read_line(path: &str, line: LineItem) -> Result<Priced, ApiError> {
         return Err(ApiError::invalid_param(&images_path, "Not a valid URL"));
     }
     checked_metadata(&format!("{product_path}[metadata]"), product.metadata)?;
+    let tax_behavior = tax_behavior(&price_path, price.tax_behavior)?;
+    let step = crate::pricing::step(&currency);
+    if unit_amount % step != 0 {
+        return Err(ApiError::invalid_integer(
+            &amount_path,
+            format!(
+                "Amounts in {} must be a multiple of {step}.",
+                currency.to_ascii_uppercase()
+            ),
+        ));
+    }
 
     let quantity_path = format!("{path}[quantity]");
     let quantity = line
@@ -414,6 +462,7 @@ fn read_line(path: &str, line: LineItem) -> Result<Priced, ApiError> {
             images: product.images,
             unit_amount,
             quantity,
+            tax_behavior,
         },
         currency,
     })

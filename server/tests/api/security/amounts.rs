@@ -1,5 +1,6 @@
-//! A paid session whose amount or currency is not the frozen checkout's is
-//! held, not shipped: the shopper reads that the payment is being checked.
+//! A paid session whose figures do not add up against the frozen checkout (its
+//! subtotal, currency, offered shipping, or subtotal − discount + shipping + tax)
+//! is held, not shipped: the shopper reads that the payment is being checked.
 
 use serde_json::{json, Value};
 
@@ -14,10 +15,29 @@ const DEAD_ENDPOINT: (&str, &str) = ("LOCAL_STRIPE_WEBHOOK_URL", "http://127.0.0
 #[tokio::test]
 async fn a_payment_that_differs_from_the_checkout_is_held_not_shipped() {
     let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
-    let tamperings: [Tampering; 3] = [
+    let tamperings: [Tampering; 7] = [
         ("less money", |s| s["amount_total"] = json!(1)),
         ("another currency", |s| s["currency"] = json!("eur")),
         ("no currency", |s| s["currency"] = Value::Null),
+        ("a smaller subtotal", |s| {
+            s["amount_subtotal"] = json!(100);
+            s["amount_total"] = json!(600);
+        }),
+        ("a shipping rate the checkout never offered", |s| {
+            s["shipping_cost"]["shipping_rate"] = json!("shr_forged");
+        }),
+        ("free shipping the checkout did not offer", |s| {
+            s["total_details"]["amount_shipping"] = json!(0);
+            s["shipping_cost"]["amount_subtotal"] = json!(0);
+            s["shipping_cost"]["amount_total"] = json!(0);
+            s["amount_total"] = s["amount_subtotal"].clone();
+        }),
+        (
+            "a total that is not subtotal - discount + shipping + tax",
+            |s| {
+                s["total_details"]["amount_tax"] = json!(100);
+            },
+        ),
     ];
     for (held, (what, tamper)) in (1..).zip(tamperings) {
         let shopper = app.other_shopper();

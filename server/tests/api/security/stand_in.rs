@@ -105,6 +105,7 @@ fn stand_in_config() -> LocalStripeConfig {
         webhook_url: None,
         webhook_secret: Secret::new("whsec_this_machine_only"),
         store_name: "Shopfront".into(),
+        tax_rates: Default::default(),
         api_key: Secret::new(server::local_stripe::DEFAULT_API_KEY),
         retry: RetryPolicy::default(),
     }

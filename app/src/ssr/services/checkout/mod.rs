@@ -7,6 +7,7 @@
 //! reservation is a conditional stock decrement, so two shoppers racing for the
 //! last unit cannot both hold it.
 
+pub mod options;
 mod step;
 mod stock;
 mod stripe_api;
@@ -34,7 +35,7 @@ use crate::types::Currency;
 pub use step::{next_step, Step};
 pub use stock::sell_released_stock;
 use stock::{return_stock, take_stock, units_held_by};
-pub use stripe_api::session_for_payment_intent;
+pub use stripe_api::{retrieve_session, session_for_payment_intent};
 
 /// Stripe takes at most this many line items in one session.
 pub const MAX_CHECKOUT_LINES: usize = 100;
@@ -78,6 +79,15 @@ pub struct Payer<'a> {
     pub limits: Limits,
 }
 
+/// Where checkout sends shoppers to pay: the Stripe client, the store's address
+/// (for the return links) and what Checkout should collect.
+#[derive(Clone, Copy)]
+pub struct Gateway<'a> {
+    pub payments: &'a Payments,
+    pub base_url: &'a str,
+    pub options: &'a options::CheckoutOptions,
+}
+
 /// A checkout whose stock is reserved, on its way to Stripe.
 pub struct Reserved<'a> {
     pub payer: &'a Payer<'a>,
@@ -90,8 +100,7 @@ pub struct Reserved<'a> {
 /// returns the URL of the Stripe page that pays for it.
 pub async fn start(
     db: &DatabaseConnection,
-    payments: &Payments,
-    base_url: &str,
+    gateway: &Gateway<'_>,
     payer: Payer<'_>,
     cart_id: i32,
     wanted: &[Wanted],
@@ -124,7 +133,7 @@ pub async fn start(
             Step::Replace => {
                 if let Some(live) = &live {
                     if let Some(session_id) = &live.stripe_session_id {
-                        stripe_api::expire_session(payments, session_id).await?;
+                        stripe_api::expire_session(gateway.payments, session_id).await?;
                     }
                     release(db, live.id, CheckoutStatus::Canceled, &[CheckoutStatus::Open], now)
                         .await?;
@@ -149,7 +158,7 @@ pub async fn start(
                         checkout_id,
                         frozen: &frozen,
                     };
-                    return open(db, payments, base_url, &reserved, now).await;
+                    return open(db, gateway, &reserved, now).await;
                 }
             }
         }
@@ -164,14 +173,17 @@ pub async fn start(
 /// the reservation.
 async fn open(
     db: &DatabaseConnection,
-    payments: &Payments,
-    base_url: &str,
+    gateway: &Gateway<'_>,
     reserved: &Reserved<'_>,
     now: i64,
 ) -> Result<String, AppError> {
     let (checkout_id, frozen) = (reserved.checkout_id, reserved.frozen);
-    match stripe_api::create_session(payments, base_url, reserved, now).await {
+    let rates = options::offered(db, frozen.total).await?;
+    match stripe_api::create_session(gateway, reserved, &rates, now).await {
         Ok(session) => {
+            let txn = db.begin().await?;
+            options::record_shipping_options(&txn, checkout_id, &rates, &session.shipping_rate_ids)
+                .await?;
             checkout::Entity::update_many()
                 .col_expr(checkout::Column::Status, Expr::value(CheckoutStatus::Open))
                 .col_expr(
@@ -186,8 +198,9 @@ async fn open(
                 .col_expr(checkout::Column::UpdatedAt, Expr::value(now))
                 .filter(checkout::Column::Id.eq(checkout_id))
                 .filter(checkout::Column::Status.eq(CheckoutStatus::Creating))
-                .exec(db)
+                .exec(&txn)
                 .await?;
+            txn.commit().await?;
             tracing::info!(checkout = checkout_id, stripe_session = %session.id, total = frozen.total, "checkout opened");
             Ok(session.url)
         }

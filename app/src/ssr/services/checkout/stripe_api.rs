@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use super::Reserved;
+use super::options::{CheckoutOptions, Offered};
+use super::{Gateway, Reserved};
 use crate::error::AppError;
 use crate::ssr::domain::Owner;
 use crate::ssr::payments::{Payments, SESSION_LIFETIME_SECS};
@@ -13,11 +14,13 @@ use crate::ssr::payments::{Payments, SESSION_LIFETIME_SECS};
 pub const STRIPE_UNAVAILABLE: &str =
     "We could not open the payment page just now. Nothing was charged; please try again in a moment.";
 
-/// A Checkout Session Stripe made: its id, its page and when it expires.
+/// A Checkout Session Stripe made: its id, its page, when it expires, and the
+/// ids Stripe gave the offered shipping rates, in the order they were sent.
 pub struct OpenedSession {
     pub id: String,
     pub url: String,
     pub expires_at: i64,
+    pub shipping_rate_ids: Vec<String>,
 }
 
 /// Closes a session whose cart changed, so it can no longer be paid. `Ok` when it
@@ -49,18 +52,24 @@ pub async fn expire_session(payments: &Payments, session_id: &str) -> Result<(),
     ))
 }
 
-/// Creates the Stripe Checkout Session for a reserved checkout.
+/// Creates the Stripe Checkout Session for a reserved checkout, offering `rates`.
 pub async fn create_session(
-    payments: &Payments,
-    base_url: &str,
+    gateway: &Gateway<'_>,
     reserved: &Reserved<'_>,
+    rates: &[Offered],
     now: i64,
 ) -> Result<OpenedSession, AppError> {
+    let Gateway {
+        payments,
+        base_url,
+        options,
+    } = *gateway;
     use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
     use stripe_checkout::checkout_session::{
-        CreateCheckoutSession, CreateCheckoutSessionLineItems,
-        CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionPaymentIntentData,
-        ProductData,
+        CreateCheckoutSession, CreateCheckoutSessionAutomaticTax, CreateCheckoutSessionLineItems,
+        CreateCheckoutSessionLineItemsPriceData,
+        CreateCheckoutSessionLineItemsPriceDataTaxBehavior, CreateCheckoutSessionPaymentIntentData,
+        CreateCheckoutSessionPhoneNumberCollection, ProductData,
     };
     use stripe_shared::CheckoutSessionMode;
 
@@ -79,6 +88,8 @@ pub async fn create_session(
         let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency.clone());
         price.unit_amount = Some(line.unit_amount);
         price.product_data = Some(product);
+        // Prices are before tax: Stripe adds what the shopper's address owes.
+        price.tax_behavior = Some(CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Exclusive);
         let mut item = CreateCheckoutSessionLineItems::new();
         item.price_data = Some(price);
         item.quantity = Some(u64::try_from(line.quantity).map_err(|_| AppError::Internal)?);
@@ -105,7 +116,16 @@ pub async fn create_session(
             "{base_url}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"
         ))
         .cancel_url(format!("{base_url}/cart"))
-        .expires_at(expires_at);
+        .expires_at(expires_at)
+        .shipping_address_collection(shipping_countries(options)?)
+        .shipping_options(shipping_options(rates, &currency))
+        .phone_number_collection(CreateCheckoutSessionPhoneNumberCollection::new(
+            options.collect_phone,
+        ))
+        .automatic_tax(CreateCheckoutSessionAutomaticTax::new(
+            options.automatic_tax,
+        ))
+        .allow_promotion_codes(true);
     if let Some(email) = payer.email {
         request = request.customer_email(email);
     }
@@ -133,7 +153,82 @@ pub async fn create_session(
         id: session.id.as_str().to_owned(),
         url,
         expires_at: session.expires_at,
+        shipping_rate_ids: session
+            .shipping_options
+            .iter()
+            .map(|option| option.shipping_rate.id().as_str().to_owned())
+            .collect(),
     })
+}
+
+/// `shipping_address_collection`: the countries the store ships to.
+fn shipping_countries(
+    options: &CheckoutOptions,
+) -> Result<
+    stripe_checkout::checkout_session::CreateCheckoutSessionShippingAddressCollection,
+    AppError,
+> {
+    use stripe_checkout::checkout_session::{
+        CreateCheckoutSessionShippingAddressCollection as Collection,
+        CreateCheckoutSessionShippingAddressCollectionAllowedCountries as Country,
+    };
+    let countries = options
+        .shipping_countries
+        .iter()
+        .map(|code| {
+            Country::from_str(code).map_err(|_| {
+                tracing::error!(country = %code, "a shipping country Stripe does not know");
+                AppError::Internal
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Collection::new(countries))
+}
+
+/// `shipping_options[][shipping_rate_data]`: each rate with its price and
+/// delivery estimate, in the order offered.
+fn shipping_options(
+    rates: &[Offered],
+    currency: &stripe_types::Currency,
+) -> Vec<stripe_checkout::checkout_session::CreateCheckoutSessionShippingOptions> {
+    use stripe_checkout::checkout_session::{
+        CreateCheckoutSessionShippingOptions as Option_,
+        CreateCheckoutSessionShippingOptionsShippingRateData as RateData,
+        CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate as Estimate,
+        CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum as Maximum,
+        CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit as MaxUnit,
+        CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum as Minimum,
+        CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit as MinUnit,
+        CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount as Fixed,
+        CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior as TaxBehavior,
+        CreateCheckoutSessionShippingOptionsShippingRateDataType as RateType,
+    };
+    rates
+        .iter()
+        .map(|rate| {
+            let mut data = RateData::new(rate.name.clone());
+            data.type_ = Some(RateType::FixedAmount);
+            data.fixed_amount = Some(Fixed {
+                amount: rate.amount,
+                currency: currency.clone(),
+                currency_options: None,
+            });
+            data.tax_behavior = Some(TaxBehavior::Exclusive);
+            data.delivery_estimate = Some(Estimate {
+                minimum: Some(Minimum {
+                    unit: MinUnit::BusinessDay,
+                    value: i64::from(rate.min_days),
+                }),
+                maximum: Some(Maximum {
+                    unit: MaxUnit::BusinessDay,
+                    value: i64::from(rate.max_days),
+                }),
+            });
+            let mut option = Option_::new();
+            option.shipping_rate_data = Some(data);
+            option
+        })
+        .collect()
 }
 
 /// The `Idempotency-Key` of a checkout's session: the record and its contents.
@@ -160,4 +255,17 @@ pub async fn session_for_payment_intent(
         .into_iter()
         .next()
         .map(|session| session.id.as_str().to_owned()))
+}
+
+/// The Checkout Session as Stripe has it now, with its promotion code shown
+/// (`discounts.promotion_code`), so the order can name the code the shopper typed.
+pub async fn retrieve_session(
+    payments: &Payments,
+    session_id: &str,
+) -> Result<stripe_shared::CheckoutSession, stripe::StripeError> {
+    use stripe_checkout::checkout_session::RetrieveCheckoutSession;
+    RetrieveCheckoutSession::new(session_id)
+        .expand(vec!["discounts.promotion_code".to_owned()])
+        .send(payments.client())
+        .await
 }

@@ -6,15 +6,23 @@ use crate::objects::{LineRecord, PaymentIntentRecord, SessionRecord, SessionStat
 use crate::params::Expand;
 use crate::API_VERSION;
 
+pub mod totals;
+
 /// A line item as `GET .../line_items` and `expand[]=line_items` show it.
-pub fn line_item_json(session: &SessionRecord, line: &LineRecord) -> Value {
+pub fn line_item_json(
+    session: &SessionRecord,
+    line: &LineRecord,
+    figures: &crate::pricing::LineFigures,
+    inclusive: bool,
+) -> Value {
+    let added_tax = if inclusive { 0 } else { figures.tax };
     json!({
         "id": line.id,
         "object": "item",
-        "amount_discount": 0,
+        "amount_discount": figures.discount,
         "amount_subtotal": line.amount(),
-        "amount_tax": 0,
-        "amount_total": line.amount(),
+        "amount_tax": figures.tax,
+        "amount_total": line.amount() - figures.discount + added_tax,
         "currency": session.currency,
         "description": line.name,
         "price": {
@@ -31,7 +39,7 @@ pub fn line_item_json(session: &SessionRecord, line: &LineRecord) -> Value {
             "nickname": null,
             "product": line.product_id,
             "recurring": null,
-            "tax_behavior": "unspecified",
+            "tax_behavior": line.tax_behavior.as_deref().unwrap_or("unspecified"),
             "tiers_mode": null,
             "transform_quantity": null,
             "type": "one_time",
@@ -44,9 +52,21 @@ pub fn line_item_json(session: &SessionRecord, line: &LineRecord) -> Value {
 
 /// A page of line items as Stripe's list object.
 pub fn line_items_list(session: &SessionRecord, lines: &[LineRecord], has_more: bool) -> Value {
+    let quote = session.quote();
+    let data: Vec<Value> = lines
+        .iter()
+        .map(|line| {
+            let index = session.line_items.iter().position(|l| l.id == line.id);
+            let figures = index
+                .and_then(|i| quote.lines.get(i))
+                .cloned()
+                .unwrap_or_default();
+            line_item_json(session, line, &figures, quote.inclusive)
+        })
+        .collect();
     json!({
         "object": "list",
-        "data": lines.iter().map(|line| line_item_json(session, line)).collect::<Vec<_>>(),
+        "data": data,
         "has_more": has_more,
         "url": format!("/v1/checkout/sessions/{}/line_items", session.id),
     })
@@ -113,16 +133,7 @@ pub fn session_json(
     intent: Option<&PaymentIntentRecord>,
 ) -> Value {
     let open = session.status == SessionStatus::Open;
-    let customer_details = session.paid_email.as_ref().map(|email| {
-        json!({
-            "address": null,
-            "email": email,
-            "name": session.paid_name,
-            "phone": null,
-            "tax_exempt": "none",
-            "tax_ids": []
-        })
-    });
+    let customer_details = totals::customer_details(session);
     let payment_intent = match (&session.payment_intent, expand.payment_intent, intent) {
         (Some(_), true, Some(intent)) => payment_intent_json(intent),
         (Some(id), _, _) => json!(id),
@@ -134,8 +145,6 @@ pub fn session_json(
         "adaptive_pricing": { "enabled": false },
         "after_expiration": null,
         "allow_promotion_codes": null,
-        "amount_subtotal": session.amount_total,
-        "amount_total": session.amount_total,
         "automatic_tax": { "enabled": false, "liability": null, "provider": null, "status": null },
         "billing_address_collection": null,
         "cancel_url": session.cancel_url,
@@ -201,6 +210,9 @@ pub fn session_json(
         "url": if open { json!(format!("{pay_base_url}/local-stripe/pay/{}", session.id)) } else { Value::Null },
         "wallet_options": null
     });
+    if let Some(map) = object.as_object_mut() {
+        totals::add(map, session, expand, session.created);
+    }
     if expand.line_items {
         if let Some(map) = object.as_object_mut() {
             map.insert(

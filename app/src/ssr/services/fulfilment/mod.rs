@@ -18,44 +18,9 @@ use crate::ssr::entities::{checkout_line, order, order_item};
 use crate::ssr::services::email_sender::EmailSender;
 use crate::ssr::services::{cart, checkout as checkouts, confirmation, orders};
 
-/// What Stripe says about a Checkout Session, from a verified event or from
-/// Stripe's API; never from the browser.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionFacts {
-    pub id: String,
-    pub complete: bool,
-    pub paid: bool,
-    pub amount_total: Option<i64>,
-    pub currency: Option<String>,
-    pub email: Option<String>,
-    /// Stripe's own word on whether real money moved.
-    pub livemode: bool,
-    /// The PaymentIntent that paid, once Stripe has made one.
-    pub payment_intent: Option<String>,
-}
-
-impl From<&stripe_shared::CheckoutSession> for SessionFacts {
-    fn from(session: &stripe_shared::CheckoutSession) -> Self {
-        use stripe_shared::{CheckoutSessionPaymentStatus, CheckoutSessionStatus};
-        Self {
-            id: session.id.as_str().to_owned(),
-            complete: session.status == Some(CheckoutSessionStatus::Complete),
-            paid: session.payment_status == CheckoutSessionPaymentStatus::Paid,
-            amount_total: session.amount_total,
-            currency: session.currency.as_ref().map(|c| c.to_string()),
-            email: session
-                .customer_details
-                .as_ref()
-                .and_then(|details| details.email.clone())
-                .or_else(|| session.customer_email.clone()),
-            livemode: session.livemode,
-            payment_intent: session
-                .payment_intent
-                .as_ref()
-                .map(|intent| intent.id().as_str().to_owned()),
-        }
-    }
-}
+mod facts;
+mod figures;
+pub use facts::{PromotionCodeRef, SessionFacts, ShippingFacts};
 
 /// What fulfilling a session did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,12 +97,11 @@ pub async fn fulfil(
     if !(facts.complete && facts.paid) {
         return Ok(Fulfilment::NotPaid);
     }
-    // A missing amount or currency is a mismatch: the order is held, not shipped.
-    let amount_matches = facts.amount_total == Some(checkout.amount_total)
-        && facts
-            .currency
-            .as_deref()
-            .is_some_and(|c| c.eq_ignore_ascii_case(&checkout.currency));
+    // A figure that does not add up is a mismatch: the order is held, not shipped.
+    let figures::Checked {
+        figures,
+        adds_up: amount_matches,
+    } = figures::check(txn, &checkout, facts).await?;
     let stock_was_released = checkout.status.released_stock();
     let hold = if !amount_matches {
         Some(HoldReason::AmountMismatch)
@@ -147,6 +111,7 @@ pub async fn fulfil(
         None
     };
     let number = order_number(checkout.id);
+    let shipping = facts.shipping.as_ref();
 
     let inserted = order::Entity::insert(order::ActiveModel {
         number: Set(number.clone()),
@@ -156,8 +121,24 @@ pub async fn fulfil(
         guest_session_id: Set(checkout.guest_session_id.clone()),
         email: Set(facts.email.clone().or_else(|| checkout.email.clone())),
         currency: Set(checkout.currency.clone()),
-        amount_total: Set(checkout.amount_total),
+        amount_subtotal: Set(figures.subtotal),
+        amount_discount: Set(figures.discount),
+        amount_shipping: Set(figures.shipping),
+        amount_tax: Set(figures.tax),
+        amount_total: Set(figures.total),
         stripe_amount_total: Set(facts.amount_total),
+        shipping_rate_name: Set(figures.shipping_rate_name.clone()),
+        shipping_name: Set(shipping.map(|s| s.name.clone())),
+        shipping_line1: Set(shipping.and_then(|s| s.line1.clone())),
+        shipping_line2: Set(shipping.and_then(|s| s.line2.clone())),
+        shipping_city: Set(shipping.and_then(|s| s.city.clone())),
+        shipping_state: Set(shipping.and_then(|s| s.state.clone())),
+        shipping_postal_code: Set(shipping.and_then(|s| s.postal_code.clone())),
+        shipping_country: Set(shipping.and_then(|s| s.country.clone())),
+        phone: Set(facts.phone.clone()),
+        promotion_code: Set(facts.promotion_code.as_ref().map(|code| match code {
+            PromotionCodeRef::Code(code) | PromotionCodeRef::Id(code) => code.clone(),
+        })),
         status: Set(match hold {
             Some(_) => OrderStatus::OnHold,
             None => OrderStatus::Paid,
@@ -197,14 +178,17 @@ pub async fn fulfil(
     if !amount_matches {
         tracing::error!(
             order = %number,
-            expected = checkout.amount_total,
+            expected_subtotal = checkout.amount_total,
             expected_currency = %checkout.currency,
-            stripe = ?facts.amount_total,
+            figures = ?figures,
+            stripe_subtotal = ?facts.amount_subtotal,
+            stripe_total = ?facts.amount_total,
+            stripe_shipping_rate = ?facts.shipping_rate,
             stripe_currency = ?facts.currency,
-            "Stripe's amount or currency differs from the checkout; the order is on hold"
+            "Stripe's figures do not add up against the checkout; the order is on hold"
         );
     }
-    tracing::info!(order = %number, checkout = checkout.id, total = checkout.amount_total, "order placed");
+    tracing::info!(order = %number, checkout = checkout.id, total = figures.total, "order placed");
     Ok(Fulfilment::Placed {
         order_id,
         number,
