@@ -183,6 +183,11 @@ pub struct OrderView {
     /// Paid in Stripe's test mode (a test key or the local stand-in): no money
     /// was taken, and every place the order appears says so.
     pub test_order: bool,
+    /// What has been refunded, once anything has.
+    pub refunded: Option<Money>,
+    /// What happened to the payment after it was made (a refund or a dispute),
+    /// in the words its buyer reads.
+    pub payment_note: Option<String>,
     /// Why the order is held before it ships, if it is.
     pub hold: Option<OrderHold>,
 }

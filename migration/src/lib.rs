@@ -15,6 +15,7 @@ mod m20261130_000007_create_emails;
 mod m20261130_000008_attempts_and_checkout_clients;
 mod m20261130_000009_create_password_resets;
 mod m20261130_000010_shipping_and_order_figures;
+mod m20261130_000011_refunds_disputes_and_status_history;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_attempts_and_checkout_clients::Migration),
             Box::new(m20261130_000009_create_password_resets::Migration),
             Box::new(m20261130_000010_shipping_and_order_figures::Migration),
+            Box::new(m20261130_000011_refunds_disputes_and_status_history::Migration),
         ]
     }
 }

@@ -23,7 +23,10 @@ use app::ssr::clock;
 use app::ssr::entities::checkout::CheckoutStatus;
 use app::ssr::services::checkout::IntentOwner;
 use app::ssr::services::fulfilment::{self, Fulfilment, SessionFacts};
+use app::ssr::services::reconcile::{Applied as Reconciled, EventRef};
 use app::ssr::services::{checkout, stripe_events};
+
+use crate::after_payment;
 
 use crate::config::Secret;
 use crate::verify::{verify, Rejection};
@@ -38,6 +41,14 @@ pub const HANDLED: &[&str] = &[
     "checkout.session.async_payment_failed",
     "checkout.session.expired",
     "payment_intent.payment_failed",
+    "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+    "charge.dispute.created",
+    "charge.dispute.closed",
+    "charge.dispute.funds_withdrawn",
 ];
 
 /// What the webhook needs: the database, the signing secrets, the email sender,
@@ -112,9 +123,15 @@ async fn receive(State(hook): State<WebhookState>, headers: HeaderMap, body: Byt
             tracing::debug!(event = %id, kind = %kind, "event already processed");
             (StatusCode::OK, "Already processed.").into_response()
         }
-        Ok(Applied::Done { fulfilled }) => {
+        Ok(Applied::Done {
+            fulfilled,
+            notice_owed,
+        }) => {
             if let Some(outcome) = fulfilled {
                 fulfilment::confirm_after_commit(&hook.emails, &outcome);
+            }
+            if notice_owed {
+                hook.emails.wake();
             }
             (StatusCode::OK, "Received.").into_response()
         }
@@ -131,9 +148,10 @@ async fn receive(State(hook): State<WebhookState>, headers: HeaderMap, body: Byt
 enum Applied {
     Duplicate,
     /// Applied and committed; `fulfilled` is what a fulfilment did, whose
-    /// confirmation may now be due.
+    /// confirmation may now be due; `notice_owed` when a refund email is.
     Done {
         fulfilled: Option<Fulfilment>,
+        notice_owed: bool,
     },
 }
 
@@ -205,6 +223,41 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
         return Ok(Applied::Duplicate);
     }
 
+    let applied = after_payment::apply(
+        &txn,
+        &event.data.object,
+        EventRef {
+            id: event.id.as_str(),
+            created: event.created,
+        },
+        now,
+    )
+    .await?;
+    match applied {
+        Some(Reconciled::Order { notice_owed }) => {
+            txn.commit().await?;
+            return Ok(Applied::Done {
+                fulfilled: None,
+                notice_owed,
+            });
+        }
+        Some(Reconciled::NoOrder) => {
+            txn.rollback().await?;
+            let intent = after_payment::payment_intent_of(&event.data.object);
+            if let Some(intent) = intent {
+                if after_payment::order_still_to_come(&hook.db, &hook.payments, &intent).await? {
+                    tracing::info!(payment_intent = %intent, "a refund or dispute before its order; Stripe will send it again");
+                    return Err(AppError::Unavailable);
+                }
+            }
+            return Ok(Applied::Done {
+                fulfilled: None,
+                notice_owed: false,
+            });
+        }
+        None => {}
+    }
+
     let mut fulfilled = None;
     match &event.data.object {
         EventObject::CheckoutSessionCompleted(session) => {
@@ -252,7 +305,10 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
         _ => tracing::debug!(kind = %event.type_.as_str(), "event type ignored"),
     }
     txn.commit().await?;
-    Ok(Applied::Done { fulfilled })
+    Ok(Applied::Done {
+        fulfilled,
+        notice_owed: false,
+    })
 }
 
 #[cfg(test)]

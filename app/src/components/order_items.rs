@@ -77,6 +77,12 @@ pub fn OrderItems(order: OrderView) -> impl IntoView {
                     <Price money=order.total class="text-lg font-semibold" />
                 </span>
             </p>
+            {order.refunded.map(|refunded| view! {
+                <p class="mt-2 flex items-baseline justify-between">
+                    <span class="text-muted">"Refunded"</span>
+                    <span data-testid="order-refunded">"−" <Price money=refunded /></span>
+                </p>
+            })}
         </div>
     }
 }

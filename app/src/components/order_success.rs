@@ -70,6 +70,16 @@ pub fn OrderNotices(order: OrderView) -> impl IntoView {
                 }
             })}
         {order
+            .payment_note
+            .clone()
+            .map(|note| {
+                view! {
+                    <div data-testid="order-payment-note">
+                        <Alert kind=AlertKind::Notice message=note />
+                    </div>
+                }
+            })}
+        {order
             .hold
             .map(|hold| {
                 view! {

@@ -19,6 +19,7 @@ use super::form::{self, Param};
 use super::params::Expand;
 use super::{ids, store, LocalStripe};
 use super::{render, API_VERSION};
+use crate::charges::api as charges;
 use crate::discounts::api as discounts;
 
 /// The id of the request being served, sent back in `Request-Id`.
@@ -41,6 +42,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(stripe: LocalStripe) -> Router<S
         )
         .route("/v1/checkout/sessions/{id}/expire", post(expire_session))
         .route("/v1/payment_intents/{id}", get(retrieve_payment_intent))
+        .route("/v1/refunds", post(charges::create_refund))
+        .route("/v1/refunds/{id}", get(charges::retrieve_refund))
+        .route("/v1/charges/{id}", get(charges::retrieve_charge))
+        .route("/v1/disputes/{id}", get(charges::retrieve_dispute))
         .route("/v1/coupons", post(discounts::create_coupon))
         .route("/v1/coupons/{id}", get(discounts::retrieve_coupon))
         .route(

@@ -4,6 +4,8 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CardOutcome {
     Succeeds,
+    /// Pays, and then the card's holder disputes the payment (fraudulent).
+    SucceedsThenDisputed,
     Declined(Decline),
     /// 3-D Secure: the shopper must approve the payment first.
     RequiresAuthentication,
@@ -51,6 +53,11 @@ pub const LIVE_CARD_IN_TEST_MODE: Decline = Decline {
 /// The test cards this page knows, with what each does.
 pub const TEST_CARDS: &[(&str, &str, CardOutcome)] = &[
     ("4242424242424242", "Visa: succeeds", CardOutcome::Succeeds),
+    (
+        "4000000000000259",
+        "Succeeds, then its holder disputes the payment",
+        CardOutcome::SucceedsThenDisputed,
+    ),
     (
         "5555555555554444",
         "Mastercard: succeeds",

@@ -71,7 +71,7 @@ pub fn refund() -> String {
     new_id("re_", 24)
 }
 pub fn dispute() -> String {
-    new_id("du_", 24)
+    new_id("dp_", 24)
 }
 pub fn tax_rate() -> String {
     new_id("txr_", 24)

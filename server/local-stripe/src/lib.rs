@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod cards;
+pub mod charges;
 pub mod discounts;
 pub mod error;
 pub mod form;

@@ -41,7 +41,11 @@ impl LocalStripe {
         }
         match outcome {
             cards::CardOutcome::Succeeds => self
-                .succeed(&mut session, email, name, settled)
+                .succeed(&mut session, (email, name, last4), settled, false)
+                .await
+                .map(Some),
+            cards::CardOutcome::SucceedsThenDisputed => self
+                .succeed(&mut session, (email, name, last4), settled, true)
                 .await
                 .map(Some),
             cards::CardOutcome::Declined(decline) => {
@@ -109,9 +113,9 @@ impl LocalStripe {
         if approve {
             self.succeed(
                 &mut session,
-                &pending.email,
-                pending.name.as_deref(),
+                (&pending.email, pending.name.as_deref(), &pending.last4),
                 settled,
+                false,
             )
             .await
             .map(Some)
@@ -145,10 +149,11 @@ impl LocalStripe {
     async fn succeed(
         &self,
         session: &mut SessionRecord,
-        email: &str,
-        name: Option<&str>,
+        payer: (&str, Option<&str>, &str),
         settled: Settled,
+        disputed: bool,
     ) -> Result<PayOutcome, DbErr> {
+        let (email, name, _) = payer;
         let txn = self.db().begin().await?;
         let mut intent = self.intent_for(&txn, session).await?;
         intent.amount = settled.quote.amount_total;
@@ -167,6 +172,7 @@ impl LocalStripe {
         session.settled = Some(settled);
         store::save_payment_intent(&txn, &intent).await?;
         store::save_session(&txn, session).await?;
+        let charge = self.record_charge(&txn, &intent, payer, disputed).await?;
         self.emit(
             &txn,
             "payment_intent.succeeded",
@@ -184,6 +190,9 @@ impl LocalStripe {
             None,
         )
         .await?;
+        if disputed {
+            self.open_dispute(&txn, &charge).await?;
+        }
         txn.commit().await?;
         self.inner.wake.notify_one();
         tracing::info!(session = %session.id, amount = intent.amount, "local Stripe: payment succeeded");

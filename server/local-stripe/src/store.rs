@@ -49,6 +49,12 @@ const SCHEMA: &[&str] = &[
         code TEXT NOT NULL,
         body TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ls_promotion_codes_code ON ls_promotion_codes (code)",
+    "CREATE TABLE IF NOT EXISTS ls_charges (id TEXT PRIMARY KEY, payment_intent TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ls_charges_payment_intent ON ls_charges (payment_intent)",
+    "CREATE TABLE IF NOT EXISTS ls_refunds (id TEXT PRIMARY KEY, charge TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ls_refunds_charge ON ls_refunds (charge)",
+    "CREATE TABLE IF NOT EXISTS ls_disputes (id TEXT PRIMARY KEY, charge TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ls_disputes_charge ON ls_disputes (charge)",
 ];
 
 /// Opens (creating if needed) the stand-in's database.

@@ -8,6 +8,8 @@ use axum::routing::post;
 use serde_json::{json, Value};
 use server::config::Secret;
 use server::local_stripe::{LocalStripe, LocalStripeConfig, RetryPolicy};
+
+use crate::stripe_schema;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -215,36 +217,17 @@ impl Stand {
     }
 }
 
-pub(crate) fn schema_validator() -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(include_str!(
-        "../fixtures/stripe/checkout_session.schema.json"
-    ))
-    .unwrap();
-    jsonschema::validator_for(&schema).unwrap()
-}
-
-pub(crate) fn assert_valid_session(validator: &jsonschema::Validator, session: &Value) {
-    let errors: Vec<String> = validator
-        .iter_errors(session)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "not a valid checkout.session: {errors:#?}"
-    );
-}
-
 // ---------------------------------------------------------------- the schema
 
 #[tokio::test]
 async fn every_session_the_stand_in_returns_validates_against_stripes_schema() {
-    let validator = schema_validator();
+    let validator = stripe_schema::session_validator();
     // The control: Stripe's own fixture passes, and a broken copy does not.
     let fixture: Value = serde_json::from_str(include_str!(
         "../fixtures/stripe/fixture_checkout_session.json"
     ))
     .unwrap();
-    assert_valid_session(&validator, &fixture);
+    stripe_schema::assert_valid(&validator, &fixture);
     let mut broken = fixture.clone();
     broken.as_object_mut().unwrap().remove("payment_status");
     broken["livemode"] = json!("no");
@@ -256,7 +239,7 @@ async fn every_session_the_stand_in_returns_validates_against_stripes_schema() {
     let (endpoint, url) = Endpoint::start(0).await;
     let stand = start(Some(url)).await;
     let created = stand.create(SDK_BODY.trim_end()).await;
-    assert_valid_session(&validator, &created);
+    stripe_schema::assert_valid(&validator, &created);
 
     let expanded = stand
         .get(&format!(
@@ -267,11 +250,11 @@ async fn every_session_the_stand_in_returns_validates_against_stripes_schema() {
         .json::<Value>()
         .await
         .unwrap();
-    assert_valid_session(&validator, &expanded);
+    stripe_schema::assert_valid(&validator, &expanded);
 
     let id = created["id"].as_str().unwrap();
     assert_eq!(stand.pay(id, "4000000000000002").await.status(), 402);
-    assert_valid_session(&validator, &stand.session(id).await);
+    stripe_schema::assert_valid(&validator, &stand.session(id).await);
     assert_eq!(stand.pay(id, "4242424242424242").await.status(), 303);
     let paid = stand
         .get(&format!(
@@ -281,9 +264,9 @@ async fn every_session_the_stand_in_returns_validates_against_stripes_schema() {
         .json::<Value>()
         .await
         .unwrap();
-    assert_valid_session(&validator, &paid);
+    stripe_schema::assert_valid(&validator, &paid);
     let completed = endpoint.wait_for("checkout.session.completed", 1).await;
-    assert_valid_session(&validator, &completed[0]["data"]["object"]);
+    stripe_schema::assert_valid(&validator, &completed[0]["data"]["object"]);
 
     let other = stand.create(SDK_BODY.trim_end()).await;
     let expired = stand
@@ -298,7 +281,7 @@ async fn every_session_the_stand_in_returns_validates_against_stripes_schema() {
         .json::<Value>()
         .await
         .unwrap();
-    assert_valid_session(&validator, &expired);
+    stripe_schema::assert_valid(&validator, &expired);
 }
 
 // ----------------------------------------------------- the API, by raw HTTP

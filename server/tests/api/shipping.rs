@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use crate::helpers::{session_id_of, spawn_app, TestApp};
+use crate::stripe_schema;
 
 const CARD: &str = "4242424242424242";
 
@@ -107,11 +108,28 @@ async fn an_order_with_an_address_express_shipping_tax_and_a_code_adds_up_agains
     assert_eq!(order_figure(&app, "stripe_amount_total").await, 7100);
     assert_eq!(totals["breakdown"]["taxes"][0]["rate"]["percentage"], 7.25);
     // Stripe's schema still holds for the session and for the event that paid it.
-    let schema = crate::local_stripe::schema_validator();
-    crate::local_stripe::assert_valid_session(&schema, &session);
+    let schema = stripe_schema::session_validator();
+    stripe_schema::assert_valid(&schema, &session);
     let completed: Value =
         serde_json::from_str(&app.stored_event("checkout.session.completed", &id).await).unwrap();
-    crate::local_stripe::assert_valid_session(&schema, &completed["data"]["object"]);
+    stripe_schema::assert_valid(&schema, &completed["data"]["object"]);
+    let rate = app
+        .stripe_api(&format!(
+            "checkout/sessions/{id}?expand%5B%5D=shipping_cost.shipping_rate"
+        ))
+        .await;
+    stripe_schema::assert_valid(
+        &stripe_schema::object_validator("shipping_rate"),
+        &rate["shipping_cost"]["shipping_rate"],
+    );
+    assert_eq!(
+        rate["shipping_cost"]["shipping_rate"]["display_name"],
+        "Express"
+    );
+    stripe_schema::assert_valid(
+        &stripe_schema::object_validator("tax_rate"),
+        &totals["breakdown"]["taxes"][0]["rate"],
+    );
     assert_eq!(
         completed["data"]["object"]["collected_information"]["shipping_details"]["address"]
             ["state"],
@@ -145,6 +163,14 @@ async fn an_order_with_an_address_express_shipping_tax_and_a_code_adds_up_agains
     );
     let codes = app.stripe_api("promotion_codes?code=SAVE20").await;
     assert_eq!(codes["data"][0]["times_redeemed"], 1);
+    stripe_schema::assert_valid(
+        &stripe_schema::object_validator("promotion_code"),
+        &codes["data"][0],
+    );
+    stripe_schema::assert_valid(
+        &stripe_schema::object_validator("coupon"),
+        &codes["data"][0]["coupon"],
+    );
 
     // The shopper sees every figure and the address, on the page and in the email.
     let number = app.text("SELECT number FROM orders").await;

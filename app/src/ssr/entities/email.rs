@@ -31,6 +31,9 @@ pub enum EmailKind {
     /// A "forgot your password?" link; its token is minted when it is sent.
     #[sea_orm(string_value = "password_reset")]
     PasswordReset,
+    /// Money was given back on an order.
+    #[sea_orm(string_value = "refund_notice")]
+    RefundNotice,
 }
 
 impl EmailKind {
@@ -39,6 +42,7 @@ impl EmailKind {
         match self {
             Self::OrderConfirmation => "confirmation",
             Self::PasswordReset => "reset",
+            Self::RefundNotice => "refund",
         }
     }
 }

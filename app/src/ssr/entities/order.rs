@@ -42,6 +42,12 @@ pub struct Model {
     pub phone: Option<String>,
     /// The promotion code the shopper used, as they typed it at Stripe.
     pub promotion_code: Option<String>,
+    /// What has been given back, as worked out from the order's refunds.
+    pub amount_refunded: i64,
+    /// The Charge's `amount_refunded` in the latest `charge.refunded`, and that
+    /// event's `created`.
+    pub charge_amount_refunded: i64,
+    pub charge_reported_at: i64,
     pub status: OrderStatus,
     /// Why an order is on hold.
     pub hold_reason: Option<HoldReason>,
@@ -52,14 +58,25 @@ pub struct Model {
     pub created_at: i64,
 }
 
-/// Where an order is. An order on hold is not shipped until the owner checks it.
+/// Where an order is. An order on hold is not shipped until the owner checks
+/// it; refunds and disputes move it on (see `services::reconcile`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum OrderStatus {
     #[sea_orm(string_value = "paid")]
     Paid,
     #[sea_orm(string_value = "on_hold")]
     OnHold,
+    #[sea_orm(string_value = "partially_refunded")]
+    PartiallyRefunded,
+    #[sea_orm(string_value = "refunded")]
+    Refunded,
+    #[sea_orm(string_value = "disputed")]
+    Disputed,
+    #[sea_orm(string_value = "dispute_won")]
+    DisputeWon,
+    #[sea_orm(string_value = "dispute_lost")]
+    DisputeLost,
 }
 
 /// Why an order was put on hold when it was made.

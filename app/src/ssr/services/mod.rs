@@ -15,5 +15,6 @@ pub mod emails;
 pub mod fulfilment;
 pub mod orders;
 pub mod password_resets;
+pub mod reconcile;
 pub mod stripe_events;
 pub mod throttle;

@@ -73,6 +73,26 @@ fn ship_to(order: &order::Model) -> Option<ShipTo> {
     })
 }
 
+/// What became of the payment, for its buyer: refunds and disputes.
+fn payment_note(status: OrderStatus, refunded: Money, charged: Money) -> Option<String> {
+    match status {
+        OrderStatus::Refunded => Some(format!(
+            "Refunded: {refunded} has been refunded to your card."
+        )),
+        OrderStatus::PartiallyRefunded => Some(format!(
+            "Partly refunded: {refunded} of the {charged} you paid has been refunded to your card."
+        )),
+        OrderStatus::Disputed => Some(
+            "Your bank has opened a dispute about this payment. We will be in touch about it."
+                .to_owned(),
+        ),
+        OrderStatus::DisputeWon | OrderStatus::DisputeLost => {
+            Some("The dispute about this payment is closed.".to_owned())
+        }
+        OrderStatus::Paid | OrderStatus::OnHold => None,
+    }
+}
+
 /// An order as its pages and its email show it.
 pub async fn view_of(
     db: &impl ConnectionTrait,
@@ -107,7 +127,11 @@ pub async fn view_of(
             }),
         tax: (order.amount_tax != 0).then(|| money(order.amount_tax)),
     };
+    let charged = order.stripe_amount_total.unwrap_or(order.amount_total);
+    let payment_note = payment_note(order.status, money(order.amount_refunded), money(charged));
     Ok(OrderView {
+        refunded: (order.amount_refunded > 0).then(|| money(order.amount_refunded)),
+        payment_note,
         ship_to: ship_to(&order),
         number: order.number,
         placed_on: day(order.created_at),
@@ -117,11 +141,11 @@ pub async fn view_of(
         email: order.email,
         test_order: !order.livemode,
         hold: match (order.status, order.hold_reason) {
-            (OrderStatus::Paid, _) => None,
             (OrderStatus::OnHold, Some(HoldReason::StockReleased)) => {
                 Some(OrderHold::StockBeingChecked)
             }
             (OrderStatus::OnHold, _) => Some(OrderHold::PaymentBeingChecked),
+            _ => None,
         },
     })
 }

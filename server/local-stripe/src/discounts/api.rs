@@ -163,12 +163,16 @@ pub fn coupon_json(coupon: &CouponRecord, now: i64) -> Value {
     })
 }
 
-pub fn promotion_code_json(code: &PromotionCodeRecord) -> Value {
+/// A promotion code. The pinned version names its coupon under `promotion`;
+/// the top-level `coupon` of earlier versions is kept too, so the object still
+/// validates against Stripe's published schema.
+pub fn promotion_code_json(code: &PromotionCodeRecord, coupon: &CouponRecord, now: i64) -> Value {
     json!({
         "id": code.id,
         "object": "promotion_code",
         "active": code.active,
         "code": code.code,
+        "coupon": coupon_json(coupon, now),
         "created": code.created,
         "customer": null,
         "customer_account": null,
@@ -293,7 +297,7 @@ pub async fn create_promotion_code(
     let record = PromotionCodeRecord {
         id: ids::promotion_code(),
         code,
-        coupon: coupon.id,
+        coupon: coupon.id.clone(),
         created: now,
         active,
         expires_at: request.expires_at,
@@ -302,7 +306,8 @@ pub async fn create_promotion_code(
         metadata: request.metadata,
     };
     super::save_promotion_code(stripe.db(), &record).await?;
-    let body = promotion_code_json(&record);
+    let coupon_record = coupon;
+    let body = promotion_code_json(&record, &coupon_record, now);
     remember(&stripe, key.as_deref(), &fingerprint, &body).await?;
     Ok(reply(StatusCode::OK, &body))
 }
@@ -314,7 +319,13 @@ pub async fn retrieve_promotion_code(
     let code = super::promotion_code(stripe.db(), &id)
         .await?
         .ok_or_else(|| ApiError::no_such("promotion code", &id, "promotion_code"))?;
-    Ok(reply(StatusCode::OK, &promotion_code_json(&code)))
+    let coupon = super::coupon(stripe.db(), &code.coupon)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    Ok(reply(
+        StatusCode::OK,
+        &promotion_code_json(&code, &coupon, stripe.now()),
+    ))
 }
 
 /// `GET /v1/promotion_codes?code=...`: the codes with that text, as a list.
@@ -329,7 +340,8 @@ pub async fn list_promotion_codes(
     {
         return Err(ApiError::unknown(unknown));
     }
-    let limit = limit(&params)?;
+    // One active code has a given text, so a page always holds it all.
+    limit(&params)?;
     let text = |name: &str| params.get(name).and_then(Param::as_str);
     let code = text("code").ok_or_else(|| ApiError::missing("code"))?;
     let active = match text("active") {
@@ -343,13 +355,16 @@ pub async fn list_promotion_codes(
             ))
         }
     };
-    let found = super::promotion_code_by_code(stripe.db(), code).await?;
-    let data: Vec<Value> = found
-        .iter()
+    let mut data: Vec<Value> = Vec::new();
+    if let Some(found) = super::promotion_code_by_code(stripe.db(), code)
+        .await?
         .filter(|c| active.is_none_or(|a| c.active == a))
-        .take(limit)
-        .map(promotion_code_json)
-        .collect();
+    {
+        let coupon = super::coupon(stripe.db(), &found.coupon)
+            .await?
+            .ok_or_else(ApiError::internal)?;
+        data.push(promotion_code_json(&found, &coupon, stripe.now()));
+    }
     Ok(reply(
         StatusCode::OK,
         &json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/promotion_codes" }),

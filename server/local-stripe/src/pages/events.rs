@@ -29,6 +29,13 @@ pub async fn list(State(stripe): State<LocalStripe>) -> Response {
             return storage_error();
         }
     };
+    let payments = match super::payments::section(&stripe).await {
+        Ok(section) => section,
+        Err(err) => {
+            tracing::error!(error = %err, "local Stripe: cannot read payments");
+            return storage_error();
+        }
+    };
     let body = html! {
         main.page {
             section.card {
@@ -90,6 +97,7 @@ pub async fn list(State(stripe): State<LocalStripe>) -> Response {
                     }
                 }
             }
+            (payments)
         }
     };
     page(StatusCode::OK, "Local Stripe events", None, body)

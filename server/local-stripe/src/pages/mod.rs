@@ -4,6 +4,7 @@
 mod choices;
 mod events;
 mod pay;
+mod payments;
 
 use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request};
@@ -31,6 +32,11 @@ pub fn router<S: Clone + Send + Sync + 'static>(stripe: LocalStripe) -> Router<S
                 .route("/local-stripe/events", get(events::list))
                 .route("/local-stripe/events/{id}", get(events::one))
                 .route("/local-stripe/events/{id}/resend", post(events::resend))
+                .route("/local-stripe/charges/{id}/refund", post(payments::refund))
+                .route(
+                    "/local-stripe/disputes/{id}/close",
+                    post(payments::close_dispute),
+                )
                 .layer(middleware::from_fn(this_machine_only)),
         )
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))

@@ -261,7 +261,7 @@ fn url(key: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
 }
 
 /// Metadata: at most 50 keys of up to 40 characters, values up to 500.
-pub(super) fn checked_metadata(
+pub(crate) fn checked_metadata(
     path: &str,
     entries: BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>, ApiError> {

@@ -186,7 +186,7 @@ pub fn add(object: &mut Map<String, Value>, session: &SessionRecord, expand: Exp
                 vec![json!({
                     "coupon": applied.coupon.id,
                     "promotion_code": if expand.promotion_code {
-                        promotion_code_json(&applied.promotion_code)
+                        promotion_code_json(&applied.promotion_code, &applied.coupon, now)
                     } else {
                         json!(applied.promotion_code.id)
                     },

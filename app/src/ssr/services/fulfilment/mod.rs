@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::ssr::entities::order::{HoldReason, OrderStatus};
 use crate::ssr::entities::{checkout_line, order, order_item};
 use crate::ssr::services::email_sender::EmailSender;
-use crate::ssr::services::{cart, checkout as checkouts, confirmation, orders};
+use crate::ssr::services::{cart, checkout as checkouts, confirmation, orders, reconcile};
 
 mod facts;
 mod figures;
@@ -110,6 +110,10 @@ pub async fn fulfil(
     } else {
         None
     };
+    let status = match hold {
+        Some(_) => OrderStatus::OnHold,
+        None => OrderStatus::Paid,
+    };
     let number = order_number(checkout.id);
     let shipping = facts.shipping.as_ref();
 
@@ -139,10 +143,7 @@ pub async fn fulfil(
         promotion_code: Set(facts.promotion_code.as_ref().map(|code| match code {
             PromotionCodeRef::Code(code) | PromotionCodeRef::Id(code) => code.clone(),
         })),
-        status: Set(match hold {
-            Some(_) => OrderStatus::OnHold,
-            None => OrderStatus::Paid,
-        }),
+        status: Set(status),
         hold_reason: Set(hold),
         livemode: Set(facts.livemode),
         confirmation_sent_at: Set(None),
@@ -165,6 +166,14 @@ pub async fn fulfil(
     let order_id = inserted.last_insert_id;
 
     copy_lines(txn, checkout.id, order_id).await?;
+    let note = match hold {
+        Some(HoldReason::AmountMismatch) => {
+            "On hold: Stripe's figures do not add up against the checkout."
+        }
+        Some(HoldReason::StockReleased) => "On hold: paid after the reserved stock was released.",
+        None => "Paid.",
+    };
+    reconcile::record_status(txn, order_id, status, Some(note.to_owned()), None, now).await?;
     let buyer = facts.email.as_deref().or(checkout.email.as_deref());
     confirmation::owe(txn, &number, buyer, now.saturating_mul(1000)).await?;
 
