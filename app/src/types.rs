@@ -106,7 +106,8 @@ pub struct ProductDetail {
     pub stock: i32,
 }
 
-/// The currency the store prices and sells in.
+/// The currency an empty cart's zero is written in. A cart with lines is in
+/// the currency of its products, which is the store's (`STORE_CURRENCY`).
 pub const STORE_CURRENCY: Currency = Currency::Usd;
 
 /// One line of a cart, priced from the catalog at the moment it is read.

@@ -50,6 +50,8 @@ pub enum StartupError {
     Stripe(#[from] stripe::StripeError),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: String, source: io::Error },
+    #[error("{0}")]
+    Currency(String),
 }
 
 /// A built server, bound to its port and ready to serve.
@@ -81,6 +83,11 @@ impl Application {
         }
         let db = app::ssr::db::connect(settings.database_url.expose()).await?;
         app::ssr::db::migrate(&db).await?;
+        if let Err(conflict) =
+            app::ssr::services::store_currency::settle(&db, settings.store_currency).await?
+        {
+            return Err(StartupError::Currency(conflict.0));
+        }
 
         let listener = TcpListener::bind(settings.site_addr)
             .await

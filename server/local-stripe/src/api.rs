@@ -227,6 +227,51 @@ pub(crate) async fn remember(
     Ok(())
 }
 
+/// A POST under an `Idempotency-Key`: its parameters, the lock every change
+/// is made under, and what to remember the answer by.
+pub(crate) struct Idempotent<'a> {
+    pub params: BTreeMap<String, Param>,
+    pub writing: crate::Writing<'a>,
+    key: Option<String>,
+    fingerprint: String,
+}
+
+impl Idempotent<'_> {
+    /// Keeps `body` as the answer to this key.
+    pub async fn remember(&self, stripe: &LocalStripe, body: &Value) -> Result<(), ApiError> {
+        remember(stripe, self.key.as_deref(), &self.fingerprint, body).await
+    }
+
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+}
+
+/// Reads a POST to `path` and takes the lock; `Err(response)` replays the first
+/// answer to a key seen before.
+pub(crate) async fn idempotent<'a>(
+    stripe: &'a LocalStripe,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Result<Idempotent<'a>, Response>, ApiError> {
+    let params = params(query, body)?;
+    let key = idempotency_key(headers)?;
+    let fingerprint = fingerprint(method, path, &params);
+    let writing = stripe.lock().await;
+    if let Some(response) = replay(stripe, key.as_deref(), &fingerprint).await? {
+        return Ok(Err(response));
+    }
+    Ok(Ok(Idempotent {
+        params,
+        writing,
+        key,
+        fingerprint,
+    }))
+}
+
 async fn create_session(
     State(stripe): State<LocalStripe>,
     Extension(request_id): Extension<RequestId>,
@@ -236,19 +281,26 @@ async fn create_session(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let params = params(query.as_deref(), &body)?;
-    let expand = Expand::from_params(&params)?;
-    let key = idempotency_key(&headers)?;
-    let fingerprint = fingerprint(&method, "/v1/checkout/sessions", &params);
-
-    let writing = stripe.lock().await;
-    if let Some(response) = replay(&stripe, key.as_deref(), &fingerprint).await? {
-        return Ok(response);
-    }
-    let session = stripe.create_session(&writing, &params).await?;
+    let request = match idempotent(
+        &stripe,
+        &method,
+        "/v1/checkout/sessions",
+        &headers,
+        query.as_deref(),
+        &body,
+    )
+    .await?
+    {
+        Ok(request) => request,
+        Err(replayed) => return Ok(replayed),
+    };
+    let expand = Expand::from_params(&request.params)?;
+    let session = stripe
+        .create_session(&request.writing, &request.params)
+        .await?;
     let body = stripe.render_session(&session, expand, None);
-    remember(&stripe, key.as_deref(), &fingerprint, &body).await?;
-    drop(writing);
+    request.remember(&stripe, &body).await?;
+    drop(request);
     tracing::debug!(request = %request_id.0, session = %session.id, path = %uri.path(), "local Stripe: session created");
     Ok(json(StatusCode::OK, &body))
 }
@@ -378,27 +430,28 @@ async fn expire_session(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let params = params(query.as_deref(), &body)?;
-    let expand = Expand::from_params(&params)?;
-    if let Some(unknown) = params.keys().find(|k| k.as_str() != "expand") {
-        return Err(ApiError::unknown(unknown));
-    }
-    let key = idempotency_key(&headers)?;
-    let fingerprint = fingerprint(
+    let request = match idempotent(
+        &stripe,
         &method,
         &format!("/v1/checkout/sessions/{id}/expire"),
-        &params,
-    );
-
-    let writing = stripe.lock().await;
-    if let Some(response) = replay(&stripe, key.as_deref(), &fingerprint).await? {
-        return Ok(response);
+        &headers,
+        query.as_deref(),
+        &body,
+    )
+    .await?
+    {
+        Ok(request) => request,
+        Err(replayed) => return Ok(replayed),
+    };
+    let expand = Expand::from_params(&request.params)?;
+    if let Some(unknown) = request.params.keys().find(|k| k.as_str() != "expand") {
+        return Err(ApiError::unknown(unknown));
     }
     let session = stripe
-        .expire_session(&writing, &id, Some((&request_id.0, key.as_deref())))
+        .expire_session(&request.writing, &id, Some((&request_id.0, request.key())))
         .await?;
     let body = stripe.render_session(&session, expand, None);
-    remember(&stripe, key.as_deref(), &fingerprint, &body).await?;
+    request.remember(&stripe, &body).await?;
     Ok(json(StatusCode::OK, &body))
 }
 

@@ -65,6 +65,16 @@ impl Param {
 }
 
 /// Decodes a whole form body or query string into its top-level parameters.
+/// A form field's text, trimmed; empty when it is absent.
+pub fn text(params: &BTreeMap<String, Param>, key: &str) -> String {
+    params
+        .get(key)
+        .and_then(Param::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
 pub fn decode(input: &[u8]) -> Result<BTreeMap<String, Param>, FormError> {
     let mut root = BTreeMap::new();
     if input.is_empty() {

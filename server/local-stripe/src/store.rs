@@ -86,7 +86,7 @@ pub(crate) fn stmt(sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)
 }
 
-pub(crate) fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DbErr> {
+fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DbErr> {
     serde_json::from_str(body)
         .map_err(|err| DbErr::Custom(format!("stored object is unreadable: {err}")))
 }
@@ -96,18 +96,42 @@ pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
         .map_err(|err| DbErr::Custom(format!("object cannot be stored: {err}")))
 }
 
-pub async fn session(db: &impl ConnectionTrait, id: &str) -> Result<Option<SessionRecord>, DbErr> {
-    let row = db
-        .query_one_raw(stmt(
-            "SELECT body FROM ls_checkout_sessions WHERE id = $1",
-            vec![id.into()],
-        ))
-        .await?;
+/// The object stored in the `body` of the first row `sql` finds.
+pub(crate) async fn body_of<T: DeserializeOwned>(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Option<T>, DbErr> {
+    let row = db.query_one_raw(stmt(sql, values)).await?;
     row.map(|row| {
         row.try_get::<String>("", "body")
             .and_then(|body| decode(&body))
     })
     .transpose()
+}
+
+/// The objects stored in the `body` of every row `sql` finds.
+pub(crate) async fn bodies_of<T: DeserializeOwned>(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<T>, DbErr> {
+    let rows = db.query_all_raw(stmt(sql, values)).await?;
+    rows.iter()
+        .map(|row| {
+            row.try_get::<String>("", "body")
+                .and_then(|body| decode(&body))
+        })
+        .collect()
+}
+
+pub async fn session(db: &impl ConnectionTrait, id: &str) -> Result<Option<SessionRecord>, DbErr> {
+    body_of(
+        db,
+        "SELECT body FROM ls_checkout_sessions WHERE id = $1",
+        vec![id.into()],
+    )
+    .await
 }
 
 pub async fn save_session(db: &impl ConnectionTrait, session: &SessionRecord) -> Result<(), DbErr> {
@@ -133,25 +157,19 @@ pub async fn sessions(
     status: Option<&str>,
     limit: usize,
 ) -> Result<Vec<SessionRecord>, DbErr> {
-    let rows = db
-        .query_all_raw(stmt(
-            "SELECT body FROM ls_checkout_sessions
-             WHERE ($1 IS NULL OR json_extract(body, '$.payment_intent') = $1)
-               AND ($2 IS NULL OR status = $2)
-             ORDER BY rowid DESC LIMIT $3",
-            vec![
-                payment_intent.map(str::to_owned).into(),
-                status.map(str::to_owned).into(),
-                i64::try_from(limit).unwrap_or(i64::MAX).into(),
-            ],
-        ))
-        .await?;
-    rows.iter()
-        .map(|row| {
-            row.try_get::<String>("", "body")
-                .and_then(|body| decode(&body))
-        })
-        .collect()
+    bodies_of(
+        db,
+        "SELECT body FROM ls_checkout_sessions
+         WHERE ($1 IS NULL OR json_extract(body, '$.payment_intent') = $1)
+           AND ($2 IS NULL OR status = $2)
+         ORDER BY rowid DESC LIMIT $3",
+        vec![
+            payment_intent.map(str::to_owned).into(),
+            status.map(str::to_owned).into(),
+            i64::try_from(limit).unwrap_or(i64::MAX).into(),
+        ],
+    )
+    .await
 }
 
 /// Ids of open sessions whose `expires_at` has passed.
@@ -171,17 +189,12 @@ pub async fn payment_intent(
     db: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<PaymentIntentRecord>, DbErr> {
-    let row = db
-        .query_one_raw(stmt(
-            "SELECT body FROM ls_payment_intents WHERE id = $1",
-            vec![id.into()],
-        ))
-        .await?;
-    row.map(|row| {
-        row.try_get::<String>("", "body")
-            .and_then(|body| decode(&body))
-    })
-    .transpose()
+    body_of(
+        db,
+        "SELECT body FROM ls_payment_intents WHERE id = $1",
+        vec![id.into()],
+    )
+    .await
 }
 
 pub async fn save_payment_intent(

@@ -48,3 +48,20 @@ pub(super) fn read(
         automatic_tax: switch("AUTOMATIC_TAX", local_stripe)?,
     })
 }
+
+/// `STORE_CURRENCY`: the one currency the store sells in (default USD).
+pub(super) fn store_currency(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<app::types::Currency, ConfigError> {
+    use app::types::Currency;
+    match var("STORE_CURRENCY") {
+        None => Ok(Currency::Usd),
+        Some(code) => Currency::from_code(&code).ok_or_else(|| {
+            let known: Vec<&str> = Currency::ALL.iter().map(|c| c.code()).collect();
+            invalid(
+                "STORE_CURRENCY",
+                format!("must be one of {}", known.join(", ")),
+            )
+        }),
+    }
+}

@@ -42,6 +42,8 @@ pub struct Settings {
     pub limits: app::ssr::services::throttle::Limits,
     /// What Stripe Checkout collects and calculates.
     pub checkout: app::ssr::services::checkout::options::CheckoutOptions,
+    /// The one currency the store sells in.
+    pub store_currency: app::types::Currency,
     pub log_filter: String,
 }
 
@@ -121,6 +123,7 @@ impl Settings {
 
         let (stripe, local_stripe) = stripe::read(&var, site_addr, &public_base_url)?;
         let checkout = checkout::read(&var, stripe.secret_key.is_none())?;
+        let store_currency = checkout::store_currency(&var)?;
 
         let smtp_url = match var("SMTP_URL") {
             Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
@@ -208,6 +211,7 @@ impl Settings {
 
         Ok(Self {
             checkout,
+            store_currency,
             trusted_proxies,
             limits,
             mail_retry,

@@ -190,3 +190,38 @@ fn a_real_key_without_a_webhook_secret_refuses_to_start() {
     .unwrap();
     assert!(!live.stripe.test_mode());
 }
+
+#[test]
+fn checkout_settings_read_countries_phone_tax_and_the_currency() {
+    let s = settings(&[]).unwrap();
+    assert!(s.checkout.automatic_tax, "tax is on with the local Stripe");
+    assert!(!s.checkout.collect_phone);
+    assert_eq!(s.checkout.shipping_countries.len(), 30);
+    assert_eq!(s.store_currency, app::types::Currency::Usd);
+
+    let s = settings(&[
+        ("STRIPE_SECRET_KEY", "sk_test_abc"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_abc"),
+        ("SHIPPING_COUNTRIES", "us, gb"),
+        ("COLLECT_PHONE", "on"),
+        ("STORE_CURRENCY", "kwd"),
+    ])
+    .unwrap();
+    assert!(
+        !s.checkout.automatic_tax,
+        "real keys need Stripe Tax turned on"
+    );
+    assert!(s.checkout.collect_phone);
+    assert_eq!(&*s.checkout.shipping_countries, ["US", "GB"]);
+    assert_eq!(s.store_currency, app::types::Currency::Kwd);
+
+    for (variable, value) in [
+        ("STORE_CURRENCY", "XYZ"),
+        ("SHIPPING_COUNTRIES", "USA"),
+        ("AUTOMATIC_TAX", "maybe"),
+        ("LOCAL_STRIPE_TAX_RATES", "GB=twenty"),
+    ] {
+        let err = settings(&[(variable, value)]).unwrap_err();
+        assert_eq!(err.variable, variable);
+    }
+}

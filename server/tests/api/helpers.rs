@@ -151,18 +151,13 @@ impl TestApp {
         card: &str,
         choices: &[(&str, &str)],
     ) -> reqwest::Response {
-        let mut form: Vec<(&str, &str)> = vec![
-            ("email", "ada@example.com"),
-            ("shipping_name", "Ada Lovelace"),
-            ("shipping_country", "US"),
-            ("shipping_line1", "12 Analytical Way"),
-            ("shipping_city", "Portland"),
-            ("shipping_state", "OR"),
-            ("shipping_postal_code", "97201"),
+        let mut form: Vec<(&str, &str)> = vec![("email", "ada@example.com")];
+        form.extend(SHIP_TO);
+        form.extend([
             ("card_number", card),
             ("card_expiry", "12 / 34"),
             ("card_cvc", "123"),
-        ];
+        ]);
         for (key, value) in choices {
             form.retain(|(k, _)| k != key);
             form.push((key, value));
@@ -297,6 +292,17 @@ impl TestApp {
         response.text().await.unwrap()
     }
 }
+
+/// The hosted page's address fields, for a shopper in Oregon (no sales tax in
+/// the stand-in's table).
+pub const SHIP_TO: [(&str, &str); 6] = [
+    ("shipping_name", "Ada Lovelace"),
+    ("shipping_country", "US"),
+    ("shipping_line1", "12 Analytical Way"),
+    ("shipping_city", "Portland"),
+    ("shipping_state", "OR"),
+    ("shipping_postal_code", "97201"),
+];
 
 /// A JSON body.
 pub async fn json(response: reqwest::Response) -> Value {
@@ -559,6 +565,28 @@ impl TestApp {
         (response.status().as_u16(), response.json().await.unwrap())
     }
 
+    /// `POST /v1/refunds` for `intent`, as the back office or Stripe's Dashboard
+    /// sends it: `amount` (all that is left when `None`) under `key`.
+    pub async fn stripe_refund(
+        &self,
+        intent: &str,
+        amount: Option<&str>,
+        key: &str,
+    ) -> (u16, Value) {
+        let mut form = vec![("payment_intent", intent)];
+        form.extend(amount.map(|amount| ("amount", amount)));
+        let response = self
+            .client
+            .post(self.url("/local-stripe/v1/refunds"))
+            .bearer_auth(server::local_stripe::DEFAULT_API_KEY)
+            .header("idempotency-key", key)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
     /// A promotion code `code` for a new coupon of `percent_off`, as the owner
     /// makes one in Stripe's Dashboard; `extra` adds the code's own limits.
     pub async fn promotion_code(&self, code: &str, percent_off: &str, extra: &[(&str, &str)]) {
@@ -597,6 +625,34 @@ impl TestApp {
     /// The confirmation email of order `number`, once it has been sent.
     pub async fn email_of(&self, number: &str, sent: i64) -> String {
         self.outbox_after(sent).await;
-        std::fs::read_to_string(self.data_dir.join("outbox").join(format!("{number}.eml"))).unwrap()
+        self.outbox_file(number)
+    }
+
+    /// The outbox email saved as `{name}.eml`, its quoted-printable text decoded
+    /// (an email with `¥` or `€` in it is sent that way).
+    pub fn outbox_file(&self, name: &str) -> String {
+        let raw = std::fs::read(self.data_dir.join("outbox").join(format!("{name}.eml"))).unwrap();
+        let mut out = Vec::with_capacity(raw.len());
+        let mut bytes = raw.iter().copied().peekable();
+        while let Some(byte) = bytes.next() {
+            if byte != b'=' {
+                out.push(byte);
+                continue;
+            }
+            let high = bytes.next().unwrap_or(b'\n');
+            if high == b'\r' || high == b'\n' {
+                if high == b'\r' && bytes.peek() == Some(&b'\n') {
+                    bytes.next();
+                }
+                continue;
+            }
+            let low = bytes.next().unwrap_or(b'0');
+            let hex = [high, low];
+            match u8::from_str_radix(std::str::from_utf8(&hex).unwrap_or("zz"), 16) {
+                Ok(value) => out.push(value),
+                Err(_) => out.extend_from_slice(&[b'=', high, low]),
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
     }
 }

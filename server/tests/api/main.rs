@@ -16,6 +16,7 @@ mod carts_http;
 mod catalog_api;
 mod catalog_service;
 mod checkout;
+mod currencies;
 mod database;
 mod emails;
 mod faults;

@@ -11,24 +11,6 @@ const CARD: &str = "4242424242424242";
 const DISPUTE_CARD: &str = "4000000000000259";
 const DEAD_ENDPOINT: (&str, &str) = ("LOCAL_STRIPE_WEBHOOK_URL", "http://127.0.0.1:9/api/stripe");
 
-/// `POST /v1/refunds` as the back office or Stripe's Dashboard sends it.
-async fn refund(app: &TestApp, intent: &str, amount: Option<&str>, key: &str) -> (u16, Value) {
-    let mut form = vec![("payment_intent", intent)];
-    if let Some(amount) = amount {
-        form.push(("amount", amount));
-    }
-    let response = app
-        .client
-        .post(app.url("/local-stripe/v1/refunds"))
-        .bearer_auth(server::local_stripe::DEFAULT_API_KEY)
-        .header("idempotency-key", key)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.json().await.unwrap())
-}
-
 /// The order's history, oldest first.
 async fn history(app: &TestApp) -> Vec<String> {
     use sea_orm::ConnectionTrait;
@@ -68,9 +50,13 @@ async fn a_partial_then_a_full_refund_reach_the_order_its_history_and_the_shoppe
     let stock = app.stock("stoneware-mug").await;
 
     // $10.00 back, submitted twice with one Idempotency-Key: one refund.
-    let (status, first) = refund(&app, &intent, Some("1000"), "refund-order-1").await;
+    let (status, first) = app
+        .stripe_refund(&intent, Some("1000"), "refund-order-1")
+        .await;
     assert_eq!(status, 200, "{first}");
-    let (status, again) = refund(&app, &intent, Some("1000"), "refund-order-1").await;
+    let (status, again) = app
+        .stripe_refund(&intent, Some("1000"), "refund-order-1")
+        .await;
     assert_eq!(status, 200, "{again}");
     assert_eq!(first["id"], again["id"], "a double submit refunds once");
     app.eventually(
@@ -80,7 +66,7 @@ async fn a_partial_then_a_full_refund_reach_the_order_its_history_and_the_shoppe
     .await;
 
     // The rest, as from Stripe's Dashboard: no amount refunds what is left.
-    let (status, rest) = refund(&app, &intent, None, "refund-order-2").await;
+    let (status, rest) = app.stripe_refund(&intent, None, "refund-order-2").await;
     assert_eq!(status, 200, "{rest}");
     assert_eq!(rest["amount"], 3100);
     assert_valid(&object_validator("refund"), &rest);
@@ -107,7 +93,9 @@ async fn a_partial_then_a_full_refund_reach_the_order_its_history_and_the_shoppe
     );
 
     // Nothing is left to refund, and Stripe says so.
-    let (status, refused) = refund(&app, &intent, Some("100"), "refund-order-3").await;
+    let (status, refused) = app
+        .stripe_refund(&intent, Some("100"), "refund-order-3")
+        .await;
     assert_eq!(status, 400);
     assert_eq!(refused["error"]["code"], "charge_already_refunded");
 
@@ -119,9 +107,7 @@ async fn a_partial_then_a_full_refund_reach_the_order_its_history_and_the_shoppe
     assert!(page.contains("$41.00 has been refunded"), "{page}");
     let number = app.text("SELECT number FROM orders").await;
     app.outbox_after(3).await;
-    let outbox = app.data_dir.join("outbox");
-    let first_email =
-        std::fs::read_to_string(outbox.join(format!("{number}-refunded-0-1000.eml"))).unwrap();
+    let first_email = app.outbox_file(&format!("{number}-refunded-0-1000"));
     assert!(
         first_email.contains("We have refunded $10.00"),
         "{first_email}"
@@ -130,8 +116,7 @@ async fn a_partial_then_a_full_refund_reach_the_order_its_history_and_the_shoppe
         first_email.contains("In all, $10.00 of the $41.00 you paid"),
         "{first_email}"
     );
-    let second_email =
-        std::fs::read_to_string(outbox.join(format!("{number}-refunded-1000-4100.eml"))).unwrap();
+    let second_email = app.outbox_file(&format!("{number}-refunded-1000-4100"));
     assert!(
         second_email.contains("We have refunded $31.00"),
         "{second_email}"
@@ -150,7 +135,7 @@ async fn a_disputed_payment_is_marked_disputed_and_then_lost() {
         .await;
     app.eventually("SELECT COUNT(*) FROM disputes WHERE funds_withdrawn", 1)
         .await;
-    let (status, refused) = refund(&app, &intent, None, "refund-disputed").await;
+    let (status, refused) = app.stripe_refund(&intent, None, "refund-disputed").await;
     assert_eq!(status, 400, "a disputed charge cannot be refunded");
     assert_eq!(refused["error"]["code"], "charge_disputed");
 
@@ -196,8 +181,8 @@ fn variant(body: &str, kind: &str, change: impl Fn(&mut Value)) -> String {
 async fn refund_events_in_any_order_and_more_than_once_end_in_stripes_state() {
     let app = spawn_app_with(&[DEAD_ENDPOINT]).await;
     let (id, intent) = paid_order(&app, CARD).await;
-    let (_, first) = refund(&app, &intent, Some("1000"), "r-1").await;
-    let (_, rest) = refund(&app, &intent, None, "r-2").await;
+    let (_, first) = app.stripe_refund(&intent, Some("1000"), "r-1").await;
+    let (_, rest) = app.stripe_refund(&intent, None, "r-2").await;
     let first_created = app
         .stored_event("refund.created", first["id"].as_str().unwrap())
         .await;

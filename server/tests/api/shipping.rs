@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{session_id_of, spawn_app, TestApp};
+use crate::helpers::{session_id_of, spawn_app, spawn_app_with, TestApp};
 use crate::stripe_schema;
 
 const CARD: &str = "4242424242424242";
@@ -290,4 +290,89 @@ async fn an_unknown_or_used_up_code_is_refused_and_nothing_is_charged() {
         .await;
     assert_eq!(status, 404, "{taken}");
     assert_eq!(taken["error"]["param"], "promotion[coupon]");
+}
+
+#[tokio::test]
+async fn with_collect_phone_on_the_phone_is_asked_for_and_kept_for_delivery() {
+    let app = spawn_app_with(&[("COLLECT_PHONE", "on")]).await;
+    app.add("beeswax-candle", "1").await;
+    let url = app.checkout_url().await;
+    let session = app.stripe_session(&session_id_of(&url)).await;
+    assert_eq!(session["phone_number_collection"]["enabled"], true);
+
+    let refused = app.pay(&url, CARD).await;
+    assert_eq!(refused.status(), 400);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Your phone number is incomplete."), "{page}");
+    assert_eq!(app.orders().await, 0);
+
+    let paid = app
+        .pay_with(&url, CARD, &[("phone", "+1 503 555 0142")])
+        .await;
+    assert_eq!(paid.status(), 303);
+    app.eventually("SELECT COUNT(*) FROM orders WHERE status = 'paid'", 1)
+        .await;
+    assert_eq!(
+        app.text("SELECT phone FROM orders").await,
+        "+1 503 555 0142"
+    );
+    let number = app.text("SELECT number FROM orders").await;
+    let email = app.email_of(&number, 1).await;
+    assert!(email.contains("+1 503 555 0142"), "{email}");
+}
+
+#[tokio::test]
+async fn an_amount_off_code_applies_and_an_expired_or_inactive_one_does_not() {
+    let app = spawn_app().await;
+    let (status, coupon) = app
+        .stripe_post(
+            "coupons",
+            &[
+                ("amount_off", "500"),
+                ("currency", "usd"),
+                ("duration", "once"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{coupon}");
+    let coupon_id = coupon["id"].as_str().unwrap().to_owned();
+    let soon = (chrono::Utc::now().timestamp() + 60).to_string();
+    for (code, extra) in [
+        ("FIVEOFF", None),
+        ("SOONGONE", Some(("expires_at", soon.as_str()))),
+        ("PAUSED", Some(("active", "false"))),
+    ] {
+        let mut form = vec![
+            ("promotion[type]", "coupon"),
+            ("promotion[coupon]", coupon_id.as_str()),
+            ("code", code),
+        ];
+        form.extend(extra);
+        let (status, created) = app.stripe_post("promotion_codes", &form).await;
+        assert_eq!(status, 200, "{created}");
+    }
+    app.add("beeswax-candle", "1").await;
+    let url = app.checkout_url().await;
+    // A minute on, the dated code has run out (the session has not).
+    app.stripe
+        .as_ref()
+        .unwrap()
+        .advance_clock(std::time::Duration::from_secs(61));
+    for code in ["SOONGONE", "PAUSED"] {
+        let refused = app.pay_with(&url, CARD, &[("promotion_code", code)]).await;
+        assert_eq!(refused.status(), 400, "{code}");
+    }
+    let paid = app
+        .pay_with(&url, CARD, &[("promotion_code", "fiveoff")])
+        .await;
+    assert_eq!(paid.status(), 303);
+    app.eventually("SELECT COUNT(*) FROM orders WHERE status = 'paid'", 1)
+        .await;
+    // $22.00 - $5.00 + $5.00 Standard, no tax in Oregon.
+    assert_eq!(order_figure(&app, "amount_discount").await, 500);
+    assert_eq!(order_figure(&app, "amount_total").await, 2200);
+    assert_eq!(
+        app.text("SELECT promotion_code FROM orders").await,
+        "FIVEOFF"
+    );
 }

@@ -326,10 +326,15 @@ pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<Ca
             .saturating_add(reserved.get(&product.id).copied().unwrap_or(0));
         let available = product.active && stock >= line.quantity;
         if available {
-            view.subtotal = view.subtotal.checked_add(line_total).ok_or_else(|| {
-                tracing::error!(cart = cart.id, "cart mixes currencies or overflows");
-                AppError::Internal
-            })?;
+            // The first line sets the currency: the store's, whatever it is.
+            view.subtotal = if view.item_count == 0 {
+                line_total
+            } else {
+                view.subtotal.checked_add(line_total).ok_or_else(|| {
+                    tracing::error!(cart = cart.id, "cart mixes currencies or overflows");
+                    AppError::Internal
+                })?
+            };
             view.item_count += u32::try_from(line.quantity).unwrap_or(0);
         }
         view.lines.push(CartLineView {

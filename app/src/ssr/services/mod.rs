@@ -16,5 +16,6 @@ pub mod fulfilment;
 pub mod orders;
 pub mod password_resets;
 pub mod reconcile;
+pub mod store_currency;
 pub mod stripe_events;
 pub mod throttle;

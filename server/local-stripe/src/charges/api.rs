@@ -10,9 +10,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use super::{charge_json, dispute_json, refund_json, RefundRequest};
-use crate::api::{
-    fingerprint, idempotency_key, json as reply, params, remember, replay, RequestId,
-};
+use crate::api::{idempotent, json as reply, RequestId};
 use crate::error::ApiError;
 use crate::{params as read, LocalStripe};
 
@@ -39,14 +37,20 @@ pub async fn create_refund(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let params = params(query.as_deref(), &body)?;
-    let key = idempotency_key(&headers)?;
-    let fingerprint = fingerprint(&method, "/v1/refunds", &params);
-    let writing = stripe.lock().await;
-    if let Some(response) = replay(&stripe, key.as_deref(), &fingerprint).await? {
-        return Ok(response);
-    }
-    let request: CreateRefund = read::read(&params)?;
+    let idempotent = match idempotent(
+        &stripe,
+        &method,
+        "/v1/refunds",
+        &headers,
+        query.as_deref(),
+        &body,
+    )
+    .await?
+    {
+        Ok(request) => request,
+        Err(replayed) => return Ok(replayed),
+    };
+    let request: CreateRefund = read::read(&idempotent.params)?;
     if let Some(reason) = request.reason.as_deref().filter(|r| !REASONS.contains(r)) {
         return Err(ApiError::invalid_param(
             "reason",
@@ -55,7 +59,7 @@ pub async fn create_refund(
     }
     let refund = stripe
         .create_refund(
-            &writing,
+            &idempotent.writing,
             RefundRequest {
                 payment_intent: request.payment_intent,
                 charge: request.charge,
@@ -63,11 +67,11 @@ pub async fn create_refund(
                 reason: request.reason,
                 metadata: read::session::checked_metadata("metadata", request.metadata)?,
             },
-            Some((&request_id.0, key.as_deref())),
+            Some((&request_id.0, idempotent.key())),
         )
         .await?;
     let body = refund_json(&refund);
-    remember(&stripe, key.as_deref(), &fingerprint, &body).await?;
+    idempotent.remember(&stripe, &body).await?;
     Ok(reply(StatusCode::OK, &body))
 }
 

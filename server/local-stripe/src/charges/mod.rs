@@ -13,7 +13,7 @@ pub use render::{charge_json, dispute_json, refund_json};
 
 use crate::error::ApiError;
 use crate::objects::PaymentIntentRecord;
-use crate::store::{decode, encode, stmt};
+use crate::store::{bodies_of, body_of, encode, stmt};
 use crate::{ids, LocalStripe, Writing};
 
 /// A successful card payment.
@@ -73,137 +73,125 @@ impl DisputeRecord {
     }
 }
 
-async fn one<T: serde::de::DeserializeOwned>(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    key: &str,
-) -> Result<Option<T>, DbErr> {
-    let row = db.query_one_raw(stmt(sql, vec![key.into()])).await?;
-    row.map(|row| {
-        row.try_get::<String>("", "body")
-            .and_then(|body| decode(&body))
-    })
-    .transpose()
-}
-
-async fn all<T: serde::de::DeserializeOwned>(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    key: &str,
-) -> Result<Vec<T>, DbErr> {
-    let rows = db.query_all_raw(stmt(sql, vec![key.into()])).await?;
-    rows.iter()
-        .map(|row| {
-            row.try_get::<String>("", "body")
-                .and_then(|body| decode(&body))
-        })
-        .collect()
-}
-
 pub async fn charge(db: &impl ConnectionTrait, id: &str) -> Result<Option<ChargeRecord>, DbErr> {
-    one(db, "SELECT body FROM ls_charges WHERE id = $1", id).await
+    body_of(
+        db,
+        "SELECT body FROM ls_charges WHERE id = $1",
+        vec![id.into()],
+    )
+    .await
 }
 
 pub async fn charge_of(
     db: &impl ConnectionTrait,
     payment_intent: &str,
 ) -> Result<Option<ChargeRecord>, DbErr> {
-    one(
+    body_of(
         db,
         "SELECT body FROM ls_charges WHERE payment_intent = $1",
-        payment_intent,
+        vec![payment_intent.into()],
     )
     .await
 }
 
 /// Every charge, newest first, for the event page.
 pub async fn recent_charges(db: &impl ConnectionTrait) -> Result<Vec<ChargeRecord>, DbErr> {
-    let rows = db
-        .query_all_raw(stmt(
-            "SELECT body FROM ls_charges ORDER BY rowid DESC LIMIT 50",
-            vec![],
-        ))
-        .await?;
-    rows.iter()
-        .map(|row| {
-            row.try_get::<String>("", "body")
-                .and_then(|body| decode(&body))
-        })
-        .collect()
+    bodies_of(
+        db,
+        "SELECT body FROM ls_charges ORDER BY rowid DESC LIMIT 50",
+        vec![],
+    )
+    .await
 }
 
 pub async fn save_charge(db: &impl ConnectionTrait, charge: &ChargeRecord) -> Result<(), DbErr> {
-    db.execute_raw(stmt(
+    save_body(
+        db,
         "INSERT INTO ls_charges (id, payment_intent, body) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-        vec![
-            charge.id.clone().into(),
-            charge.payment_intent.clone().into(),
-            encode(charge)?.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+        (&charge.id, &charge.payment_intent),
+        charge,
+    )
+    .await
 }
 
 pub async fn refund(db: &impl ConnectionTrait, id: &str) -> Result<Option<RefundRecord>, DbErr> {
-    one(db, "SELECT body FROM ls_refunds WHERE id = $1", id).await
+    body_of(
+        db,
+        "SELECT body FROM ls_refunds WHERE id = $1",
+        vec![id.into()],
+    )
+    .await
 }
 
 pub async fn refunds_of(
     db: &impl ConnectionTrait,
     charge: &str,
 ) -> Result<Vec<RefundRecord>, DbErr> {
-    all(
+    bodies_of(
         db,
         "SELECT body FROM ls_refunds WHERE charge = $1 ORDER BY rowid",
-        charge,
+        vec![charge.into()],
     )
     .await
 }
 
 async fn save_refund(db: &impl ConnectionTrait, refund: &RefundRecord) -> Result<(), DbErr> {
-    db.execute_raw(stmt(
+    save_body(
+        db,
         "INSERT INTO ls_refunds (id, charge, body) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-        vec![
-            refund.id.clone().into(),
-            refund.charge.clone().into(),
-            encode(refund)?.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+        (&refund.id, &refund.charge),
+        refund,
+    )
+    .await
 }
 
 pub async fn dispute(db: &impl ConnectionTrait, id: &str) -> Result<Option<DisputeRecord>, DbErr> {
-    one(db, "SELECT body FROM ls_disputes WHERE id = $1", id).await
+    body_of(
+        db,
+        "SELECT body FROM ls_disputes WHERE id = $1",
+        vec![id.into()],
+    )
+    .await
 }
 
 pub async fn disputes_of(
     db: &impl ConnectionTrait,
     charge: &str,
 ) -> Result<Vec<DisputeRecord>, DbErr> {
-    all(
+    bodies_of(
         db,
         "SELECT body FROM ls_disputes WHERE charge = $1 ORDER BY rowid",
-        charge,
+        vec![charge.into()],
     )
     .await
 }
 
-async fn save_dispute(db: &impl ConnectionTrait, dispute: &DisputeRecord) -> Result<(), DbErr> {
+/// Stores `object` under its id and the column it is looked up by.
+async fn save_body(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    (id, key): (&str, &str),
+    object: &impl serde::Serialize,
+) -> Result<(), DbErr> {
     db.execute_raw(stmt(
-        "INSERT INTO ls_disputes (id, charge, body) VALUES ($1, $2, $3)
-         ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-        vec![
-            dispute.id.clone().into(),
-            dispute.charge.clone().into(),
-            encode(dispute)?.into(),
-        ],
+        sql,
+        vec![id.into(), key.into(), encode(object)?.into()],
     ))
     .await?;
     Ok(())
+}
+
+async fn save_dispute(db: &impl ConnectionTrait, dispute: &DisputeRecord) -> Result<(), DbErr> {
+    save_body(
+        db,
+        "INSERT INTO ls_disputes (id, charge, body) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+        (&dispute.id, &dispute.charge),
+        dispute,
+    )
+    .await
 }
 
 /// What a refund asks for: the payment, and how much (all that is left when

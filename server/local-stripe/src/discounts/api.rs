@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::{CouponRecord, PromotionCodeRecord};
-use crate::api::{fingerprint, idempotency_key, json as reply, limit, params, remember, replay};
+use crate::api::{idempotent, json as reply, limit, params};
 use crate::error::ApiError;
 use crate::form::Param;
 use crate::{ids, params as read, LocalStripe};
@@ -197,20 +197,26 @@ pub async fn create_coupon(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let params = params(query.as_deref(), &body)?;
-    let key = idempotency_key(&headers)?;
-    let fingerprint = fingerprint(&method, "/v1/coupons", &params);
-    let _writing = stripe.lock().await;
-    if let Some(response) = replay(&stripe, key.as_deref(), &fingerprint).await? {
-        return Ok(response);
-    }
-    let coupon = new_coupon(read::read(&params)?, stripe.now())?;
+    let request = match idempotent(
+        &stripe,
+        &method,
+        "/v1/coupons",
+        &headers,
+        query.as_deref(),
+        &body,
+    )
+    .await?
+    {
+        Ok(request) => request,
+        Err(replayed) => return Ok(replayed),
+    };
+    let coupon = new_coupon(read::read(&request.params)?, stripe.now())?;
     if super::coupon(stripe.db(), &coupon.id).await?.is_some() {
         return Err(already_exists("id", "Coupon already exists.".to_owned()));
     }
     super::save_coupon(stripe.db(), &coupon).await?;
     let body = coupon_json(&coupon, stripe.now());
-    remember(&stripe, key.as_deref(), &fingerprint, &body).await?;
+    request.remember(&stripe, &body).await?;
     Ok(reply(StatusCode::OK, &body))
 }
 
@@ -231,14 +237,20 @@ pub async fn create_promotion_code(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let params = params(query.as_deref(), &body)?;
-    let key = idempotency_key(&headers)?;
-    let fingerprint = fingerprint(&method, "/v1/promotion_codes", &params);
-    let _writing = stripe.lock().await;
-    if let Some(response) = replay(&stripe, key.as_deref(), &fingerprint).await? {
-        return Ok(response);
-    }
-    let request: CreatePromotionCode = read::read(&params)?;
+    let idempotent = match idempotent(
+        &stripe,
+        &method,
+        "/v1/promotion_codes",
+        &headers,
+        query.as_deref(),
+        &body,
+    )
+    .await?
+    {
+        Ok(request) => request,
+        Err(replayed) => return Ok(replayed),
+    };
+    let request: CreatePromotionCode = read::read(&idempotent.params)?;
     let promotion = request
         .promotion
         .ok_or_else(|| ApiError::missing("promotion"))?;
@@ -308,7 +320,7 @@ pub async fn create_promotion_code(
     super::save_promotion_code(stripe.db(), &record).await?;
     let coupon_record = coupon;
     let body = promotion_code_json(&record, &coupon_record, now);
-    remember(&stripe, key.as_deref(), &fingerprint, &body).await?;
+    idempotent.remember(&stripe, &body).await?;
     Ok(reply(StatusCode::OK, &body))
 }
 

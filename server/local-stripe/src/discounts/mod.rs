@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::pricing::Reduction;
-use crate::store::{decode, encode, stmt};
+use crate::store::{body_of, encode, stmt};
 
 /// A coupon as the stand-in keeps it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -114,21 +114,13 @@ pub async fn redeem(txn: &impl ConnectionTrait, promotion_code: &str) -> Result<
     Ok(())
 }
 
-async fn one<T: serde::de::DeserializeOwned>(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    key: &str,
-) -> Result<Option<T>, DbErr> {
-    let row = db.query_one_raw(stmt(sql, vec![key.into()])).await?;
-    row.map(|row| {
-        row.try_get::<String>("", "body")
-            .and_then(|body| decode(&body))
-    })
-    .transpose()
-}
-
 pub async fn coupon(db: &impl ConnectionTrait, id: &str) -> Result<Option<CouponRecord>, DbErr> {
-    one(db, "SELECT body FROM ls_coupons WHERE id = $1", id).await
+    body_of(
+        db,
+        "SELECT body FROM ls_coupons WHERE id = $1",
+        vec![id.into()],
+    )
+    .await
 }
 
 pub async fn save_coupon(db: &impl ConnectionTrait, coupon: &CouponRecord) -> Result<(), DbErr> {
@@ -145,7 +137,12 @@ pub async fn promotion_code(
     db: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<PromotionCodeRecord>, DbErr> {
-    one(db, "SELECT body FROM ls_promotion_codes WHERE id = $1", id).await
+    body_of(
+        db,
+        "SELECT body FROM ls_promotion_codes WHERE id = $1",
+        vec![id.into()],
+    )
+    .await
 }
 
 /// The active code a shopper typed (codes are not case-sensitive at checkout),
@@ -154,11 +151,11 @@ pub async fn promotion_code_by_code(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> Result<Option<PromotionCodeRecord>, DbErr> {
-    one(
+    body_of(
         db,
         "SELECT body FROM ls_promotion_codes WHERE code = upper($1)
          ORDER BY json_extract(body, '$.active') DESC, rowid DESC LIMIT 1",
-        code,
+        vec![code.into()],
     )
     .await
 }

@@ -32,14 +32,7 @@ pub struct Choices {
 
 impl Choices {
     pub fn from_form(params: &BTreeMap<String, Param>) -> Self {
-        let get = |key: &str| {
-            params
-                .get(key)
-                .and_then(Param::as_str)
-                .unwrap_or_default()
-                .trim()
-                .to_owned()
-        };
+        let get = |key: &str| crate::form::text(params, key);
         Self {
             name: get("shipping_name"),
             line1: get("shipping_line1"),

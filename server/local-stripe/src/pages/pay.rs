@@ -32,14 +32,7 @@ struct Entered {
 
 impl Entered {
     fn from_form(params: &BTreeMap<String, Param>) -> Self {
-        let get = |key: &str| {
-            params
-                .get(key)
-                .and_then(Param::as_str)
-                .unwrap_or_default()
-                .trim()
-                .to_owned()
-        };
+        let get = |key: &str| crate::form::text(params, key);
         Self {
             email: get("email"),
             number: get("card_number"),
