@@ -17,10 +17,10 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::components::Header;
+use crate::components::{Footer, Header};
 use crate::pages::{
     CartPage, CheckoutSuccessPage, ForgotPasswordPage, HomePage, NotFound, OrderPage, OrdersPage,
-    ProductPage, ResetPasswordPage, SignInPage, SignUpPage,
+    PolicyPage, ProductPage, ResetPasswordPage, SignInPage, SignUpPage,
 };
 use crate::server_fns::cart::get_shopper;
 
@@ -112,7 +112,9 @@ fn StoreFrame() -> impl IntoView {
                 <Route path=path!("/account/orders") view=OrdersPage ssr=SsrMode::Async />
                 <Route path=path!("/account/orders/:number") view=OrderPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/success") view=CheckoutSuccessPage ssr=SsrMode::Async />
+                <Route path=path!("/policies/:name") view=PolicyPage ssr=SsrMode::Async />
             </Routes>
         </main>
+        <Footer />
     }
 }

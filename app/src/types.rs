@@ -214,6 +214,21 @@ pub struct ShipTo {
     pub phone: Option<String>,
 }
 
+/// One of the store's policies, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyView {
+    pub title: String,
+    pub blocks: Vec<PolicyBlock>,
+}
+
+/// A piece of a policy's text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PolicyBlock {
+    Heading(String),
+    Paragraph(String),
+    List(Vec<String>),
+}
+
 /// Why an order is held, in the words its buyer reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OrderHold {

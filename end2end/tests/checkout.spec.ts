@@ -107,6 +107,7 @@ test("a signed-in shopper pays and finds the order in their history", async ({ p
 });
 
 test("a declined card, then 4242 on the same session, makes one order", async ({ page }) => {
+  const errors = watchConsole(page);
   await addToCart(page, "cast-iron-skillet", 1);
   await goToPayment(page);
   const payUrl = page.url();
@@ -129,6 +130,8 @@ test("a declined card, then 4242 on the same session, makes one order", async ({
   const first = await page.getByTestId("order-number").textContent();
   await page.reload();
   await expect(page.getByTestId("order-number")).toHaveText(first!);
+  // The decline redraws the payment page: no failed request in the console.
+  expect(errors).toEqual([]);
 });
 
 test("cancelling on the payment page returns to an intact cart", async ({ page }) => {

@@ -151,6 +151,22 @@ test.describe("a product page", () => {
   });
 });
 
+test("every page ends with the store's contact and its policies, and the favicon is there", async ({ page, request }) => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  const errors = watchConsole(page);
+  expect((await request.get("/favicon.ico")).status()).toBe(200);
+  await page.goto("/");
+  const footer = page.getByTestId("footer");
+  await expect(footer).toContainText("Shopfront");
+  await expect(footer.getByRole("link", { name: "Shipping" })).toBeVisible();
+  await footer.getByRole("link", { name: "Returns and refunds" }).click();
+  await expect(page).toHaveURL(/\/policies\/returns$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Returns and refunds" })).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await page.screenshot({ path: "test-results/policy-360.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

@@ -179,6 +179,12 @@ impl Application {
             trusted_proxies: settings.trusted_proxies.clone().into(),
             limits: settings.limits,
             checkout: settings.checkout.clone(),
+            store: app::ssr::state::StoreInfo {
+                name: settings.store_name.as_str().into(),
+                email: settings.store_email.as_str().into(),
+                address: settings.store_address.as_deref().map(Into::into),
+                policies_dir: settings.data_dir.join("policies").into(),
+            },
         };
         let guards = Guards {
             origin: crate::cross_site::origin_of(&state.public_base_url),

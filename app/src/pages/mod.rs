@@ -8,6 +8,7 @@ mod home;
 mod not_found;
 mod orders;
 mod password;
+mod policy;
 mod product;
 
 pub use account::{SignInPage, SignUpPage};
@@ -18,4 +19,5 @@ pub use home::HomePage;
 pub use not_found::NotFound;
 pub use orders::{OrderPage, OrdersPage};
 pub use password::{ForgotPasswordPage, ResetPasswordPage};
+pub use policy::PolicyPage;
 pub use product::ProductPage;

@@ -9,3 +9,4 @@ pub mod catalog;
 pub mod checkout;
 pub mod orders;
 pub mod password;
+pub mod policies;

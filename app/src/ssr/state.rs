@@ -22,6 +22,18 @@ pub struct AppState {
     pub limits: crate::ssr::services::throttle::Limits,
     /// What Stripe Checkout collects: address countries, phone, tax.
     pub checkout: crate::ssr::services::checkout::options::CheckoutOptions,
+    /// Who the store is, for the footer, and where its policies are kept.
+    pub store: StoreInfo,
+}
+
+/// The store's name, contact email and postal address (`STORE_NAME`,
+/// `STORE_EMAIL`, `STORE_ADDRESS`), and the folder of its policy files.
+#[derive(Clone, Debug)]
+pub struct StoreInfo {
+    pub name: Arc<str>,
+    pub email: Arc<str>,
+    pub address: Option<Arc<str>>,
+    pub policies_dir: Arc<std::path::Path>,
 }
 
 /// The [`AppState`] that the server placed in the request's context.

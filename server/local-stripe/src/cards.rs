@@ -117,6 +117,7 @@ pub enum Field {
     Phone,
     ShippingRate,
     PromotionCode,
+    Terms,
 }
 
 /// A card form that cannot be submitted, with Checkout's own wording.

@@ -44,6 +44,8 @@ select{width:100%;min-height:44px;border:1px solid var(--color-line);border-radi
 .choice input{width:1.25rem;min-height:1.25rem;height:1.25rem;margin:0;accent-color:var(--color-brand)}
 .choice:has(input:checked){border-color:var(--color-brand)}
 .choice strong{display:block;font-weight:600}
+.check{display:flex;gap:.75rem;align-items:flex-start;font-weight:400;min-height:44px;cursor:pointer;margin:0}
+.check input{width:1.25rem;min-height:1.25rem;height:1.25rem;margin:.125rem 0 0;accent-color:var(--color-brand)}
 .code{display:grid;grid-template-columns:1fr auto;gap:.5rem}
 .figures{margin:1rem 0 0;display:grid;gap:.5rem}
 .figures div{display:flex;justify-content:space-between;gap:1rem}

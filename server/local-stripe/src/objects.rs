@@ -154,6 +154,9 @@ pub struct Collect {
     pub phone: bool,
     pub automatic_tax: bool,
     pub promotion_codes: bool,
+    /// `consent_collection[terms_of_service]=required`.
+    #[serde(default)]
+    pub terms_of_service: bool,
 }
 
 /// A postal address in Stripe's shape (`country` is ISO 3166-1 alpha-2).

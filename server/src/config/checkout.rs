@@ -46,6 +46,11 @@ pub(super) fn read(
         shipping_countries: shipping_countries.into(),
         collect_phone: switch("COLLECT_PHONE", false)?,
         automatic_tax: switch("AUTOMATIC_TAX", local_stripe)?,
+        terms_of_service: match var("TERMS_OF_SERVICE").as_deref() {
+            None | Some("none") => false,
+            Some("required") => true,
+            Some(_) => return Err(invalid("TERMS_OF_SERVICE", "must be required or none")),
+        },
     })
 }
 

@@ -44,6 +44,10 @@ pub struct Settings {
     pub checkout: app::ssr::services::checkout::options::CheckoutOptions,
     /// The one currency the store sells in.
     pub store_currency: app::types::Currency,
+    /// Who the store is: `STORE_NAME`, `STORE_EMAIL`, `STORE_ADDRESS`.
+    pub store_name: String,
+    pub store_email: String,
+    pub store_address: Option<String>,
     pub log_filter: String,
 }
 
@@ -124,6 +128,8 @@ impl Settings {
         let (stripe, local_stripe) = stripe::read(&var, site_addr, &public_base_url)?;
         let checkout = checkout::read(&var, stripe.secret_key.is_none())?;
         let store_currency = checkout::store_currency(&var)?;
+        let store_name = var("STORE_NAME").unwrap_or_else(|| "Shopfront".to_owned());
+        let store_address = var("STORE_ADDRESS");
 
         let smtp_url = match var("SMTP_URL") {
             Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
@@ -137,6 +143,13 @@ impl Settings {
         };
         let mail_from =
             var("MAIL_FROM").unwrap_or_else(|| "Shopfront <orders@shopfront.invalid>".to_owned());
+        // Where shoppers write to: STORE_EMAIL, or the address orders are sent from.
+        let store_email = var("STORE_EMAIL").unwrap_or_else(|| {
+            mail_from
+                .rsplit_once('<')
+                .map(|(_, address)| address.trim_end_matches('>').trim().to_owned())
+                .unwrap_or_else(|| mail_from.clone())
+        });
 
         let seconds = |variable: &'static str, default: u64| match var(variable) {
             Some(text) => text
@@ -212,6 +225,9 @@ impl Settings {
         Ok(Self {
             checkout,
             store_currency,
+            store_name,
+            store_email,
+            store_address,
             trusted_proxies,
             limits,
             mail_retry,

@@ -198,6 +198,12 @@ fn checkout_settings_read_countries_phone_tax_and_the_currency() {
     assert!(!s.checkout.collect_phone);
     assert_eq!(s.checkout.shipping_countries.len(), 30);
     assert_eq!(s.store_currency, app::types::Currency::Usd);
+    assert!(!s.checkout.terms_of_service);
+    assert_eq!(s.store_name, "Shopfront");
+    assert_eq!(
+        s.store_email, "orders@shopfront.invalid",
+        "MAIL_FROM's address"
+    );
 
     let s = settings(&[
         ("STRIPE_SECRET_KEY", "sk_test_abc"),
@@ -220,6 +226,7 @@ fn checkout_settings_read_countries_phone_tax_and_the_currency() {
         ("SHIPPING_COUNTRIES", "USA"),
         ("AUTOMATIC_TAX", "maybe"),
         ("LOCAL_STRIPE_TAX_RATES", "GB=twenty"),
+        ("TERMS_OF_SERVICE", "yes"),
     ] {
         let err = settings(&[(variable, value)]).unwrap_err();
         assert_eq!(err.variable, variable);

@@ -205,7 +205,15 @@ async fn a_decline_then_4242_on_the_same_session_makes_one_order_and_the_cart_sa
     let app = spawn_app().await;
     app.add("glass-carafe", "1").await;
     let url = app.checkout_url().await;
-    assert_eq!(app.pay(&url, "4000000000009995").await.status(), 402);
+    // The page is drawn again with the bank's reason (200, so the browser
+    // reports no failed request).
+    let declined = app.pay(&url, "4000000000009995").await;
+    assert_eq!(declined.status(), 200);
+    assert!(declined
+        .text()
+        .await
+        .unwrap()
+        .contains("Your card has insufficient funds."));
     app.eventually(
         "SELECT COUNT(*) FROM stripe_events WHERE type = 'payment_intent.payment_failed'",
         1,

@@ -22,6 +22,7 @@ mod emails;
 mod faults;
 mod local_stripe;
 mod merge;
+mod policies;
 mod refunds;
 mod security;
 mod sessions;

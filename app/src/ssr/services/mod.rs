@@ -15,6 +15,7 @@ pub mod emails;
 pub mod fulfilment;
 pub mod orders;
 pub mod password_resets;
+pub mod policies;
 pub mod reconcile;
 pub mod store_currency;
 pub mod stripe_events;

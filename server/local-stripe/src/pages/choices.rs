@@ -28,6 +28,8 @@ pub struct Choices {
     pub promotion_code: String,
     /// The total the page showed when the shopper pressed Pay.
     pub shown_total: Option<i64>,
+    /// The terms of service box is ticked.
+    pub terms: bool,
 }
 
 impl Choices {
@@ -45,6 +47,7 @@ impl Choices {
             shipping_rate: get("shipping_rate"),
             promotion_code: get("promotion_code"),
             shown_total: get("shown_total").parse().ok(),
+            terms: get("terms_of_service") == "accepted",
         }
     }
 
@@ -211,6 +214,34 @@ pub fn settle(
                 promotion_code,
             }),
         quote: priced.quote,
+    }
+}
+
+/// Where the store's terms are: its own site, as `success_url` names it.
+fn terms_url(session: &SessionRecord) -> String {
+    let url = &session.success_url;
+    let host_start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[host_start..]
+        .find('/')
+        .map_or(url.len(), |i| host_start + i);
+    format!("{}/policies/terms", &url[..end])
+}
+
+/// The terms box Checkout shows with `consent_collection[terms_of_service]`.
+pub fn terms(session: &SessionRecord, choices: &Choices, error: Option<&'static str>) -> Markup {
+    html! {
+        @if session.collect.terms_of_service {
+            div {
+                label.check {
+                    input type="checkbox" name="terms_of_service" value="accepted" checked[choices.terms]
+                        aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "terms-error")];
+                    span { "I agree to the " a href=(terms_url(session)) target="_blank" rel="noopener" { "Terms of Service" } }
+                }
+                @if let Some(message) = error {
+                    p.field-error id="terms-error" { (message) }
+                }
+            }
+        }
     }
 }
 

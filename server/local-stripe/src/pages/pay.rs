@@ -165,6 +165,7 @@ fn pay_page(
                     label for="cardholder_name" { "Name on card" }
                     input id="cardholder_name" name="cardholder_name" autocomplete="cc-name" value=(entered.name);
                 }
+                (choices::terms(session, &entered.choices, error_for(Field::Terms)))
                 @if let Some(Problem::Declined(message)) = problem {
                     p.alert.danger role="alert" data-testid="pay-error" { (alert_icon()) span { (message) } }
                 }
@@ -269,6 +270,13 @@ pub async fn pay(
         Ok(address) => address,
         Err(problem) => return again(Problem::Field(problem), StatusCode::BAD_REQUEST),
     };
+    if session.collect.terms_of_service && !entered.choices.terms {
+        let problem = FieldError {
+            field: Field::Terms,
+            message: "To pay, agree to the terms of service.",
+        };
+        return again(Problem::Field(problem), StatusCode::BAD_REQUEST);
+    }
     let email = session
         .customer_email
         .clone()
@@ -354,7 +362,7 @@ async fn finish(
                     entered,
                     &priced,
                     Some(&Problem::Declined(decline.message)),
-                    StatusCode::PAYMENT_REQUIRED,
+                    StatusCode::OK,
                 ),
                 Err(_) => storage_error(),
             }

@@ -62,6 +62,7 @@ pub struct CreateSession {
     phone_number_collection: Option<super::shipping::Enabled>,
     automatic_tax: Option<super::shipping::Enabled>,
     allow_promotion_codes: Option<bool>,
+    consent_collection: Option<super::shipping::ConsentCollection>,
     /// Read by [`super::Expand`]; named here so it is not refused.
     #[serde(default, rename = "expand")]
     _expand: Vec<String>,
@@ -126,6 +127,7 @@ pub fn new_session(params: &BTreeMap<String, Param>, now: i64) -> Result<Session
         phone: request.phone_number_collection,
         automatic_tax: request.automatic_tax,
         allow_promotion_codes: request.allow_promotion_codes,
+        consent: request.consent_collection,
     })?;
     if collect.automatic_tax {
         if let Some(index) = line_items.iter().position(|l| l.tax_behavior.is_none()) {

@@ -25,6 +25,12 @@ pub struct Enabled {
     enabled: Option<bool>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentCollection {
+    terms_of_service: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShippingOption {
@@ -73,6 +79,7 @@ pub struct Requested {
     pub phone: Option<Enabled>,
     pub automatic_tax: Option<Enabled>,
     pub allow_promotion_codes: Option<bool>,
+    pub consent: Option<ConsentCollection>,
 }
 
 /// What the session collects, or Stripe's error for the first problem.
@@ -104,7 +111,18 @@ pub fn collect(requested: Requested) -> Result<Collect, ApiError> {
             enabled: Some(enabled),
         }) => Ok(enabled),
     };
+    let terms_of_service = match requested.consent.and_then(|c| c.terms_of_service).as_deref() {
+        None | Some("none") => false,
+        Some("required") => true,
+        Some(other) => {
+            return Err(ApiError::invalid_param(
+                "consent_collection[terms_of_service]",
+                format!("Invalid consent_collection[terms_of_service]: must be one of none or required (got {other})."),
+            ))
+        }
+    };
     Ok(Collect {
+        terms_of_service,
         shipping_countries,
         phone: enabled(requested.phone, "phone_number_collection")?,
         automatic_tax: enabled(requested.automatic_tax, "automatic_tax")?,

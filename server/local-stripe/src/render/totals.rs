@@ -124,6 +124,22 @@ pub fn add(object: &mut Map<String, Value>, session: &SessionRecord, expand: Exp
         }),
     );
     set(
+        "consent_collection",
+        if collect.terms_of_service {
+            json!({ "payment_method_reuse_agreement": null, "promotions": null, "terms_of_service": "required" })
+        } else {
+            Value::Null
+        },
+    );
+    set(
+        "consent",
+        if collect.terms_of_service && settled.is_some() {
+            json!({ "promotions": null, "terms_of_service": "accepted" })
+        } else {
+            Value::Null
+        },
+    );
+    set(
         "phone_number_collection",
         json!({ "enabled": collect.phone }),
     );

@@ -21,6 +21,9 @@ pub struct CheckoutOptions {
     pub collect_phone: bool,
     /// Stripe Tax must be set up on the account for this.
     pub automatic_tax: bool,
+    /// Shoppers must tick "I agree to the terms of service" to pay (Stripe
+    /// links the terms set in the Dashboard).
+    pub terms_of_service: bool,
 }
 
 impl Default for CheckoutOptions {
@@ -32,6 +35,7 @@ impl Default for CheckoutOptions {
                 .collect(),
             collect_phone: false,
             automatic_tax: false,
+            terms_of_service: false,
         }
     }
 }

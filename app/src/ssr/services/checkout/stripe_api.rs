@@ -126,6 +126,15 @@ pub async fn create_session(
             options.automatic_tax,
         ))
         .allow_promotion_codes(true);
+    if options.terms_of_service {
+        use stripe_checkout::checkout_session::{
+            CreateCheckoutSessionConsentCollection as Consent,
+            CreateCheckoutSessionConsentCollectionTermsOfService as Terms,
+        };
+        let mut consent = Consent::new();
+        consent.terms_of_service = Some(Terms::Required);
+        request = request.consent_collection(consent);
+    }
     if let Some(email) = payer.email {
         request = request.customer_email(email);
     }
