@@ -31,7 +31,7 @@ pub fn Footer() -> impl IntoView {
                     <address class="flex flex-col gap-1 not-italic text-sm text-muted">
                         <span class="font-semibold text-ink">{name}</span>
                         {address.map(|address| view! { <span>{address}</span> })}
-                        <a class="inline-flex min-h-11 items-center sm:min-h-0" href=mailto>{email}</a>
+                        <a class="inline-flex min-h-11 items-center font-medium text-brand hover:underline sm:min-h-0" href=mailto>{email}</a>
                     </address>
                     }
                 })}
@@ -40,7 +40,7 @@ pub fn Footer() -> impl IntoView {
                         {links
                             .into_iter()
                             .map(|(href, label)| view! {
-                                <li><a class="inline-flex min-h-11 items-center sm:min-h-0" href=href>{label}</a></li>
+                                <li><a class="inline-flex min-h-11 items-center font-medium text-brand hover:underline sm:min-h-0" href=href>{label}</a></li>
                             })
                             .collect_view()}
                     </ul>
