@@ -51,6 +51,15 @@ impl Choices {
         }
     }
 
+    /// The shipping option picked, or the session's default when none is.
+    fn chosen_option<'a>(
+        &self,
+        session: &'a SessionRecord,
+    ) -> Option<&'a crate::objects::ShippingOptionRecord> {
+        let picked = Some(self.shipping_rate.as_str()).filter(|id| !id.is_empty());
+        session.shipping_option(picked)
+    }
+
     /// Whether the country is one the session ships to; the first when none is picked.
     fn country<'a>(&'a self, session: &'a SessionRecord) -> Option<&'a str> {
         let allowed = session.collect.shipping_countries.as_ref()?;
@@ -137,7 +146,7 @@ pub async fn price(
     let option = if choices.shipping_rate.is_empty() {
         session.shipping_option(None)
     } else {
-        let chosen = session.shipping_option(Some(&choices.shipping_rate));
+        let chosen = choices.chosen_option(session);
         if chosen.is_none() {
             problem = Some(FieldError {
                 field: Field::ShippingRate,
@@ -195,12 +204,9 @@ pub fn settle(
     priced: Priced,
 ) -> Settled {
     let optional = |text: &str| Some(text.to_owned()).filter(|t| !t.is_empty());
-    let shipping_rate = if choices.shipping_rate.is_empty() {
-        session.shipping_option(None)
-    } else {
-        session.shipping_option(Some(&choices.shipping_rate))
-    }
-    .map(|option| option.id.clone());
+    let shipping_rate = choices
+        .chosen_option(session)
+        .map(|option| option.id.clone());
     Settled {
         shipping_name: address.as_ref().and_then(|_| optional(&choices.name)),
         address,
