@@ -19,8 +19,9 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::{Footer, Header};
 use crate::pages::{
-    CartPage, CheckoutSuccessPage, ForgotPasswordPage, HomePage, NotFound, OrderPage, OrdersPage,
-    PolicyPage, ProductPage, ResetPasswordPage, SignInPage, SignUpPage,
+    CartPage, CheckoutSuccessPage, FindOrderPage, ForgotPasswordPage, HomePage, NotFound,
+    OrderPage, OrderStatusPage, OrdersPage, PolicyPage, ProductPage, ResetPasswordPage, SignInPage,
+    SignUpPage,
 };
 use crate::server_fns::cart::get_shopper;
 
@@ -111,6 +112,8 @@ fn StoreFrame() -> impl IntoView {
                 />
                 <Route path=path!("/account/orders") view=OrdersPage ssr=SsrMode::Async />
                 <Route path=path!("/account/orders/:number") view=OrderPage ssr=SsrMode::Async />
+                <Route path=path!("/orders/status") view=OrderStatusPage ssr=SsrMode::Async />
+                <Route path=path!("/orders/find") view=FindOrderPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/success") view=CheckoutSuccessPage ssr=SsrMode::Async />
                 <Route path=path!("/policies/:name") view=PolicyPage ssr=SsrMode::Async />
             </Routes>

@@ -118,6 +118,9 @@ pub struct CartLineView {
     pub name: String,
     pub image_path: String,
     pub unit_price: Money,
+    /// The unit price when the line was added, when the catalogue's has changed
+    /// since: the cart says so before checkout, which charges today's price.
+    pub was_price: Option<Money>,
     pub quantity: i32,
     pub line_total: Money,
     /// The most this line may hold: the stock, and never above 99.
@@ -172,6 +175,8 @@ pub struct OrderView {
     pub number: String,
     /// The day it was placed, `YYYY-MM-DD` (UTC).
     pub placed_on: String,
+    /// Where the order stands, in a word or two: "Paid", "On hold", "Refunded".
+    pub status: String,
     pub items: Vec<OrderItemView>,
     /// Subtotal, discount, shipping and tax: what make up the total.
     pub figures: OrderFigures,

@@ -1,52 +1,9 @@
 import { expect, Page, test } from "@playwright/test";
-import { expectNoHorizontalScroll, waitForHydration, watchConsole } from "./helpers";
+import { addToCart, expectNoHorizontalScroll, goToPayment, payWith, shipTo, uniqueEmail, waitForHydration, watchConsole } from "./helpers";
 
 // Checkout against the local Stripe the store starts when it has no keys: the
 // shopper leaves for the hosted page, pays with a test card, and comes back to
 // the order.
-
-function uniqueEmail(tag: string): string {
-  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-async function addToCart(page: Page, slug: string, quantity: number, hydrated = true) {
-  await page.goto(`/products/${slug}`);
-  if (hydrated) await waitForHydration(page);
-  await page.getByLabel("Quantity", { exact: true }).fill(String(quantity));
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  if (hydrated) {
-    await expect(page.getByTestId("add-to-cart-result")).toHaveText("Added to your cart.");
-  } else {
-    await page.waitForLoadState("load");
-  }
-}
-
-async function goToPayment(page: Page, hydrated = true) {
-  await page.goto("/cart");
-  if (hydrated) await waitForHydration(page);
-  await page.getByRole("button", { name: "Checkout securely" }).click();
-  await expect(page).toHaveURL(/\/local-stripe\/pay\/cs_test_/);
-  await expect(page.getByText("Test mode")).toBeVisible();
-}
-
-/** The shipping address Checkout asks for; Oregon has no sales tax in the
- * local Stripe's table, so the total is the goods and the shipping. */
-async function shipTo(page: Page, state = "OR", city = "Portland", postalCode = "97201") {
-  await page.getByLabel("Full name").fill("Ada Lovelace");
-  await page.getByLabel("Address line 1").fill("12 Analytical Way");
-  await page.getByLabel("City").fill(city);
-  await page.getByLabel("Postal code").fill(postalCode);
-  await page.getByLabel("State, province or county").fill(state);
-}
-
-async function payWith(page: Page, card: string, email?: string) {
-  if (email) await page.getByLabel("Email").fill(email);
-  if ((await page.getByLabel("Full name").inputValue()) === "") await shipTo(page);
-  await page.getByLabel("Card number").fill(card);
-  await page.getByLabel("Expiry").fill("12 / 34");
-  await page.getByLabel("CVC").fill("123");
-  await page.getByRole("button", { name: /^Pay / }).click();
-}
 
 test("a guest pays with 4242 and the success page shows what was bought", async ({ page }) => {
   const errors = watchConsole(page);

@@ -36,6 +36,14 @@ pub fn CartLineRow(line: CartLineView) -> impl IntoView {
             </p>
         }
     });
+    let price_changed = line.was_price.map(|was| {
+        view! {
+            <p class="flex items-center gap-2 text-sm font-medium text-ink" data-testid="price-changed">
+                <span aria-hidden="true" class="h-2 w-2 shrink-0 rounded-full bg-warning"></span>
+                {format!("The price has changed since you added it: was {was}, now {}.", line.unit_price)}
+            </p>
+        }
+    });
     view! {
         <li class="card flex gap-4" data-testid="cart-line" data-slug=line.slug.clone()>
             <a href=product_href.clone() tabindex="-1" aria-hidden="true" class="shrink-0">
@@ -62,6 +70,7 @@ pub fn CartLineRow(line: CartLineView) -> impl IntoView {
                         <Price money=line.line_total class="font-semibold" />
                     </span>
                 </div>
+                {price_changed}
                 {unavailable}
                 <div class="flex flex-wrap items-center justify-between gap-2">
                     <LiveForm action=UpdateCartLine::url() shared_result=true>

@@ -17,6 +17,7 @@ pub fn Footer() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let store: Option<(String, Option<String>, String)> = None;
     let links = [
+        ("/orders/find", "Find your order"),
         ("/policies/shipping", "Shipping"),
         ("/policies/returns", "Returns and refunds"),
         ("/policies/privacy", "Privacy"),
@@ -35,7 +36,7 @@ pub fn Footer() -> impl IntoView {
                     </address>
                     }
                 })}
-                <nav aria-label="Policies">
+                <nav aria-label="Orders and policies">
                     <ul class="flex flex-col gap-1 text-sm sm:items-end">
                         {links
                             .into_iter()

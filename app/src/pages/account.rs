@@ -34,6 +34,20 @@ fn AccountForm(mode: Mode) -> impl IntoView {
         .read_untracked()
         .get("next")
         .unwrap_or_else(|| "/cart".to_owned());
+    // Sent here by "Create an account" on the success page: the email has one.
+    // Only an order number is shown: a link cannot put other words on the page.
+    let order = query.read_untracked().get("order").filter(|order| {
+        order.len() <= 16
+            && order.strip_prefix("SF-").is_some_and(|digits| {
+                !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+            })
+    });
+    let caption = match (mode, order) {
+        (Mode::SignIn, Some(order)) => format!(
+            "You already have an account with the email on order {order}. Sign in, and the order joins it."
+        ),
+        _ => "Your cart comes with you when you sign in.".to_owned(),
+    };
     let (title, other_text, other_label, other_path) = match mode {
         Mode::SignIn => (
             "Sign in",
@@ -55,7 +69,7 @@ fn AccountForm(mode: Mode) -> impl IntoView {
             <div class="card flex flex-col gap-6">
                 <div class="flex flex-col gap-1">
                     <h1 class="page-title">{title}</h1>
-                    <p class="caption">"Your cart comes with you when you sign in."</p>
+                    <p class="caption" data-testid="account-caption">{caption}</p>
                 </div>
                 <AccountFields sign_up=mode == Mode::SignUp next />
                 {(mode == Mode::SignIn)

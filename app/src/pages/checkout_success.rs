@@ -27,7 +27,8 @@ pub fn CheckoutSuccessPage() -> impl IntoView {
                     let signed_in = shopper.await.map(|s| s.email.is_some()).unwrap_or(false);
                     match result.await {
                         Ok(CheckoutResult::Placed(order)) => {
-                            view! { <OrderSuccess order=*order signed_in /> }.into_any()
+                            view! { <OrderSuccess order=*order signed_in session_id=session_id() /> }
+                                .into_any()
                         }
                         Ok(CheckoutResult::Processing) => {
                             view! {

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use lucide_leptos::{ArrowLeft, Package};
 
-use crate::components::{IconLink, OrderItems, OrderNotices, OrderShipTo, Price};
+use crate::components::{IconLink, OrderDetail, Price};
 use crate::icon;
 use crate::pages::ErrorPanel;
 use crate::server_fns::orders::{get_order, list_orders};
@@ -86,14 +86,7 @@ pub fn OrderPage() -> impl IntoView {
                     match order.await {
                         Ok(order) => {
                             view! {
-                                <article class="card mx-auto flex max-w-2xl flex-col gap-6" data-testid="order-detail">
-                                    <div>
-                                        <h1 class="page-title">"Order " {order.number.clone()}</h1>
-                                        <p class="caption">"Placed on " {order.placed_on.clone()}</p>
-                                    </div>
-                                    <OrderNotices order=order.clone() />
-                                    <OrderItems order=order.clone() />
-                                    <OrderShipTo order=order.clone() />
+                                <OrderDetail order>
                                     <IconLink
                                         href="/account/orders"
                                         class="btn-secondary self-start"
@@ -101,7 +94,7 @@ pub fn OrderPage() -> impl IntoView {
                                     >
                                         "All orders"
                                     </IconLink>
-                                </article>
+                                </OrderDetail>
                             }
                                 .into_any()
                         }

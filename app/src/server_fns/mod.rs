@@ -7,6 +7,7 @@ pub mod account;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod order_status;
 pub mod orders;
 pub mod password;
 pub mod policies;

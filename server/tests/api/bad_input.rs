@@ -47,6 +47,7 @@ const SNAPSHOT: &[&str] = &[
     "SELECT COUNT(*) FROM orders",
     "SELECT COUNT(*) FROM order_items",
     "SELECT COUNT(*) FROM stripe_events",
+    "SELECT COUNT(*) FROM order_links",
 ];
 
 async fn snapshot(app: &TestApp) -> Vec<(String, Option<i64>)> {
@@ -280,6 +281,27 @@ async fn every_server_fn_refuses_bad_input_with_a_4xx_sentence_and_changes_nothi
         ServerFn {
             name: "get_order",
             fields: vec![("number", "SF-999999".into())],
+            numeric: &[],
+        },
+        ServerFn {
+            name: "get_order_status",
+            fields: vec![("token", "0".repeat(64))],
+            numeric: &[],
+        },
+        ServerFn {
+            name: "find_order",
+            fields: vec![
+                ("number", "SF-999999".into()),
+                ("email", "ada@example.com".into()),
+            ],
+            numeric: &[],
+        },
+        ServerFn {
+            name: "create_account_for_order",
+            fields: vec![
+                ("session_id", "cs_test_unknown".into()),
+                ("password", "correct horse battery".into()),
+            ],
             numeric: &[],
         },
         ServerFn {

@@ -33,6 +33,9 @@ pub enum Action {
     /// A "forgot your password?" link asked for.
     #[sea_orm(string_value = "password_reset")]
     PasswordReset,
+    /// An order looked up by its number and email.
+    #[sea_orm(string_value = "order_lookup")]
+    OrderLookup,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

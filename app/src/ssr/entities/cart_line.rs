@@ -10,6 +10,9 @@ pub struct Model {
     pub product_id: i32,
     pub quantity: i32,
     pub created_at: i64,
+    /// The unit price (minor units, the store's currency) when the line was
+    /// added, or last added to; `None` for lines older than this column.
+    pub added_unit_amount: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ pub mod dispute;
 pub mod email;
 pub mod order;
 pub mod order_item;
+pub mod order_link;
 pub mod order_status_change;
 pub mod password_reset;
 pub mod product;

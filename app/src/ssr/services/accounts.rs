@@ -218,6 +218,18 @@ pub async fn sign_in(
     }
 }
 
+/// Whether an account uses this email (as [`normalize_email`] reads it).
+pub async fn exists(db: &impl ConnectionTrait, email: &str) -> Result<bool, AppError> {
+    let Ok(email) = normalize_email(email) else {
+        return Ok(false);
+    };
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// The email of an account.
 pub async fn email_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Option<String>, AppError> {
     Ok(user::Entity::find_by_id(user_id)

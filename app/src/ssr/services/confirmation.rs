@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use crate::ssr::entities::email::{self, EmailKind};
 use crate::ssr::entities::order;
 use crate::ssr::mail::Mailer;
-use crate::ssr::services::{emails, orders};
+use crate::ssr::services::{emails, order_links, orders};
 use crate::types::{OrderView, TEST_ORDER};
 
 /// Owes the order's buyer its confirmation, in the fulfilment's transaction.
@@ -26,12 +26,14 @@ pub async fn owe(
     }
 }
 
-/// Sends the confirmation `row` owes, and records it on the order; how it went,
-/// or why it did not.
+/// Sends the confirmation `row` owes, with a new link to the order's status
+/// page on the store at `base_url`, and records it on the order; how it went, or
+/// why it did not.
 pub async fn deliver(
     db: &DatabaseConnection,
     mailer: &Mailer,
     row: &email::Model,
+    base_url: &str,
 ) -> Result<String, String> {
     let order = order::Entity::find()
         .filter(order::Column::Number.eq(row.key.as_str()))
@@ -48,9 +50,19 @@ pub async fn deliver(
     } else {
         format!("Your Shopfront order {number}")
     };
+    // Minted per sending, so only its hash is ever stored; a resend's new link
+    // works as well as the first.
+    let token = order_links::mint(db, id, crate::ssr::clock::now())
+        .await
+        .map_err(|err| format!("the order's link could not be made: {err}"))?;
+    let body = format!(
+        "{}\nSee your order and where it is at any time:\n{}\n",
+        text(&view),
+        order_links::url(base_url, &token)
+    );
     let message_id = mailer.message_id(row.kind.as_str(), &number);
     let how = mailer
-        .send(&number, &row.to_address, &subject, text(&view), &message_id)
+        .send(&number, &row.to_address, &subject, body, &message_id)
         .await
         .map_err(|err| err.to_string())?;
     order::Entity::update_many()

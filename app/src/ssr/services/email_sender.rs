@@ -131,7 +131,7 @@ impl EmailSender {
         let attempts = row.attempts + 1;
         let sent = match row.kind {
             EmailKind::OrderConfirmation => {
-                confirmation::deliver(&self.db, &self.mailer, &row).await
+                confirmation::deliver(&self.db, &self.mailer, &row, &self.base_url).await
             }
             EmailKind::PasswordReset => {
                 password_resets::deliver(&self.db, &self.mailer, &row, &self.base_url).await

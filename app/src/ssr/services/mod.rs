@@ -13,6 +13,7 @@ pub mod confirmation;
 pub mod email_sender;
 pub mod emails;
 pub mod fulfilment;
+pub mod order_links;
 pub mod orders;
 pub mod password_resets;
 pub mod policies;

@@ -93,6 +93,18 @@ fn payment_note(status: OrderStatus, refunded: Money, charged: Money) -> Option<
     }
 }
 
+/// The order's status as its buyer reads it.
+fn status_label(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Paid => "Paid",
+        OrderStatus::OnHold => "On hold",
+        OrderStatus::PartiallyRefunded => "Partly refunded",
+        OrderStatus::Refunded => "Refunded",
+        OrderStatus::Disputed => "Disputed",
+        OrderStatus::DisputeWon | OrderStatus::DisputeLost => "Dispute closed",
+    }
+}
+
 /// An order as its pages and its email show it.
 pub async fn view_of(
     db: &impl ConnectionTrait,
@@ -135,6 +147,7 @@ pub async fn view_of(
         ship_to: ship_to(&order),
         number: order.number,
         placed_on: day(order.created_at),
+        status: status_label(order.status).to_owned(),
         items,
         figures,
         total: money(order.amount_total),

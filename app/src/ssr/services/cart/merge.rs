@@ -107,6 +107,7 @@ pub async fn merge_guest_cart(
             product_id: Set(product.id),
             quantity: Set(kept),
             created_at: Set(now),
+            added_unit_amount: Set(line.added_unit_amount),
             ..Default::default()
         })
         .on_conflict(

@@ -16,7 +16,7 @@ use crate::ssr::domain::Owner;
 use crate::ssr::entities::cart::{self, CartStatus};
 use crate::ssr::entities::{cart_line, checkout as checkout_row, product};
 use crate::ssr::services::{catalog, checkout};
-use crate::types::{CartLineView, CartView, MAX_LINE_QUANTITY};
+use crate::types::{CartLineView, CartView, Money, MAX_LINE_QUANTITY};
 
 mod merge;
 pub use merge::{merge_guest_cart, MergeOutcome};
@@ -146,7 +146,13 @@ pub async fn add_checked(
 
     let txn = db.begin().await?;
     let cart_id = ensure_open_cart(&txn, owner, now).await?;
-    if !add_within(&txn, cart_id, product.id, quantity, ceiling, now).await? {
+    let line = NewUnits {
+        cart_id,
+        product_id: product.id,
+        quantity,
+        unit_amount: product.price_minor,
+    };
+    if !add_within(&txn, &line, ceiling, now).await? {
         let held = cart_line::Entity::find()
             .filter(cart_line::Column::CartId.eq(cart_id))
             .filter(cart_line::Column::ProductId.eq(product.id))
@@ -172,27 +178,42 @@ pub async fn add_checked(
     Ok(())
 }
 
-/// Adds `quantity` to the cart's line for a product (making the line if there is
+/// Units of one product going into a cart, at the catalogue's price now.
+struct NewUnits {
+    cart_id: i32,
+    product_id: i32,
+    quantity: i32,
+    unit_amount: i64,
+}
+
+/// Adds units to the cart's line for a product (making the line if there is
 /// none), only while the line stays within `ceiling`; `false` when it would not.
+/// The line then remembers today's price: the shopper has just seen it.
 ///
 /// Raw SQL because the upsert and its `WHERE` must be one statement: two adds
 /// racing each other cannot then pass the ceiling together, and the query
 /// builder's `ON CONFLICT` has no `WHERE` on its update.
 async fn add_within(
     txn: &impl ConnectionTrait,
-    cart_id: i32,
-    product_id: i32,
-    quantity: i32,
+    line: &NewUnits,
     ceiling: i32,
     now: i64,
 ) -> Result<bool, AppError> {
     let changed = txn
         .execute_raw(statement(
             txn,
-            "INSERT INTO cart_lines (cart_id, product_id, quantity, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity \
+            "INSERT INTO cart_lines (cart_id, product_id, quantity, created_at, added_unit_amount) \
+             VALUES ($1, $2, $3, $4, $6) ON CONFLICT (cart_id, product_id) DO UPDATE \
+             SET quantity = cart_lines.quantity + excluded.quantity, added_unit_amount = excluded.added_unit_amount \
              WHERE cart_lines.quantity + excluded.quantity <= $5",
-            vec![cart_id.into(), product_id.into(), quantity.into(), now.into(), ceiling.into()],
+            vec![
+                line.cart_id.into(),
+                line.product_id.into(),
+                line.quantity.into(),
+                now.into(),
+                ceiling.into(),
+                line.unit_amount.into(),
+            ],
         ))
         .await?
         .rows_affected();
@@ -340,12 +361,18 @@ pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<Ca
             };
             view.item_count += u32::try_from(line.quantity).unwrap_or(0);
         }
+        // Said only in the same currency: a repriced store has no "was".
+        let was_price = line
+            .added_unit_amount
+            .filter(|was| *was != unit_price.minor)
+            .map(|was| Money::new(was, unit_price.currency));
         view.lines.push(CartLineView {
             id: line.id,
             slug: product.slug.clone(),
             name: product.name.clone(),
             image_path: product.image_path.clone(),
             unit_price,
+            was_price,
             quantity: line.quantity,
             line_total,
             max_quantity: stock.clamp(1, MAX_LINE_QUANTITY),
