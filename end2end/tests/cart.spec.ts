@@ -35,6 +35,12 @@ async function guestJourney(page: Page, hydrated: boolean, email: string) {
   await expect(page.getByTestId("cart-count")).toHaveText("3");
 
   await page.getByTestId("cart-link").click();
+  if (hydrated) {
+    // The drawer opens over the page; its link goes on to the cart page.
+    const drawer = page.getByTestId("cart-drawer");
+    await expect(drawer.getByTestId("cart-line")).toHaveCount(2);
+    await drawer.getByRole("link", { name: "Go to the cart page" }).click();
+  }
   await expect(page).toHaveURL(/\/cart$/);
   if (hydrated) await waitForHydration(page);
   await expect(visibleLines(page)).toHaveCount(2);

@@ -1,4 +1,4 @@
-//! The browser entry point: hydrates the interactive parts (the `InPlace` island) of the
+//! The browser entry point: hydrates the interactive parts (the islands) of the
 //! server-rendered page; the rest of the page is plain HTML that needs no code.
 
 /// Links the app's island into this bundle.

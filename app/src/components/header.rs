@@ -3,7 +3,7 @@ use lucide_leptos::{LogIn, LogOut, Package, ShoppingCart, User};
 
 use leptos::server_fn::ServerFn;
 
-use crate::components::IconLink;
+use crate::components::{CartDrawer, DrawerPanel, IconLink};
 use crate::icon;
 use crate::server_fns::account::SignOut;
 use crate::types::ShopperView;
@@ -29,6 +29,9 @@ pub fn Header(shopper: Resource<Result<ShopperView, crate::error::AppError>>) ->
                     </Transition>
                 </nav>
             </div>
+            <CartDrawer>
+                <DrawerPanel />
+            </CartDrawer>
         </header>
     }
 }
@@ -59,6 +62,7 @@ fn CartLink(count: u32) -> impl IntoView {
             class="btn-ghost relative w-11 px-0"
             aria-label=label
             data-testid="cart-link"
+            data-cart-link=""
             data-live="cart-link"
         >
             <span aria-hidden="true">

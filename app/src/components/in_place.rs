@@ -38,40 +38,17 @@ mod client {
 mod client {
     use leptos::prelude::{document, window};
     use leptos::wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
     use web_sys::{
-        Document, DomParser, Element, Event, FormData, Headers, HtmlElement, HtmlFormElement,
-        HtmlInputElement, MouseEvent, NodeList, RequestInit, Response, SubmitEvent, SupportedType,
-        Url, UrlSearchParams,
+        Element, Event, HtmlFormElement, HtmlInputElement, MouseEvent, SubmitEvent, Url,
+        UrlSearchParams,
     };
 
-    const BUSY: &str = "aria-busy";
+    use crate::components::live_parts::{claim, elements, parse, post_form, show, BUSY};
 
     pub fn submit(ev: SubmitEvent) {
-        if ev.default_prevented() {
-            return;
-        }
-        let Some(form) = ev
-            .target()
-            .and_then(|target| target.dyn_into::<HtmlFormElement>().ok())
-        else {
+        let Some((form, fields)) = claim(&ev) else {
             return;
         };
-        if form.get_attribute(BUSY).as_deref() == Some("true") {
-            // Its answer is on the way: a second press would post it twice.
-            ev.prevent_default();
-            return;
-        }
-        if form.has_attribute("data-navigate") {
-            let _ = form.set_attribute(BUSY, "true");
-            return;
-        }
-        // A form that cannot be read is posted by the browser itself.
-        let Ok(fields) = fields(&form, ev.submitter()) else {
-            return;
-        };
-        ev.prevent_default();
-        let _ = form.set_attribute(BUSY, "true");
         leptos::task::spawn_local(async move {
             if post(&form, &fields).await.is_err() {
                 // No answer: the page as the store now has it tells the truth.
@@ -81,76 +58,15 @@ mod client {
         });
     }
 
-    /// The form's fields as the browser would post them, with the button pressed.
-    fn fields(
-        form: &HtmlFormElement,
-        submitter: Option<HtmlElement>,
-    ) -> Result<UrlSearchParams, JsValue> {
-        let data = FormData::new_with_form(form)?;
-        if let Some(button) = submitter {
-            if let Some(name) = button.get_attribute("name") {
-                let value = button.get_attribute("value").unwrap_or_default();
-                data.append_with_str(&name, &value)?;
-            }
-        }
-        UrlSearchParams::new_with_str_sequence_sequence(&data)
-    }
-
-    /// Posts the form as a browser does (it accepts HTML, so the store answers
-    /// with the page the form returns to), then shows that answer.
+    /// Posts the form, then shows the answer: the page the form returns to.
     async fn post(form: &HtmlFormElement, fields: &UrlSearchParams) -> Result<(), JsValue> {
-        let headers = Headers::new()?;
-        headers.set("Accept", "text/html")?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_headers(&headers);
-        init.set_body(fields);
-        let answer: Response =
-            JsFuture::from(window().fetch_with_str_and_init(&form.action(), &init))
-                .await?
-                .dyn_into()?;
+        let answer = post_form(form, fields, None).await?;
         let address = answer.url();
         let same_page = Url::new(&address)?.pathname() == window().location().pathname()?;
         if !answer.ok() || !same_page {
             return window().location().assign(&address);
         }
-        let html = JsFuture::from(answer.text()?).await?;
-        let page = DomParser::new()?.parse_from_string(
-            &html.as_string().unwrap_or_default(),
-            SupportedType::TextHtml,
-        )?;
-        show(&page)
-    }
-
-    /// Replaces each `data-live` part of this page with its version in `page`
-    /// (the content only, for a live region), keeping the focus on the control
-    /// that had it.
-    fn show(page: &Document) -> Result<(), JsValue> {
-        let here = document();
-        let focused = here
-            .active_element()
-            .map(|element| element.id())
-            .filter(|id| !id.is_empty());
-        for part in elements(&here.query_selector_all("[data-live]")?) {
-            let Some(name) = part.get_attribute("data-live") else {
-                continue;
-            };
-            if let Some(fresh) = page.query_selector(&format!("[data-live=\"{name}\"]"))? {
-                // A live region stays, so that its news is read out.
-                if part.has_attribute("aria-live") {
-                    part.set_inner_html(&fresh.inner_html());
-                } else {
-                    part.set_outer_html(&fresh.outer_html());
-                }
-            }
-        }
-        if let Some(control) = focused
-            .and_then(|id| here.get_element_by_id(&id))
-            .and_then(|element| element.dyn_into::<HtmlElement>().ok())
-        {
-            control.focus()?;
-        }
-        Ok(())
+        show(&parse(&answer).await?)
     }
 
     /// A stepper's Minus or Plus: moves the number beside it.
@@ -202,11 +118,6 @@ mod client {
             .and_then(|max| max.parse::<i32>().ok())
             .unwrap_or(1)
             .max(1)
-    }
-
-    /// The elements of a query's answer.
-    fn elements(list: &NodeList) -> impl Iterator<Item = Element> + '_ {
-        (0..list.length()).filter_map(|index| list.item(index)?.dyn_into::<Element>().ok())
     }
 
     /// Minus is off at 1 and Plus at the most the store allows.

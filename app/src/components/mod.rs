@@ -2,6 +2,8 @@
 
 mod add_to_cart;
 mod alert;
+mod await_order;
+mod cart_drawer;
 mod cart_line;
 mod cart_summary;
 mod field;
@@ -11,6 +13,8 @@ pub mod icon;
 mod icon_link;
 mod in_place;
 pub mod live_form;
+#[cfg(feature = "hydrate")]
+mod live_parts;
 mod order_detail;
 mod order_items;
 mod order_success;
@@ -21,6 +25,8 @@ mod quantity_stepper;
 
 pub use add_to_cart::AddToCartForm;
 pub use alert::{Alert, AlertKind};
+pub use await_order::{next_pause_ms, AwaitOrder, Confirming, TakingLong};
+pub use cart_drawer::{CartDrawer, DrawerPanel};
 pub use cart_line::CartLineRow;
 pub use cart_summary::CartSummary;
 pub use field::{EmailField, PasswordField};

@@ -1,18 +1,17 @@
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lucide_leptos::LoaderCircle;
 
-use crate::components::OrderSuccess;
-use crate::icon;
+use crate::components::{AwaitOrder, Confirming, OrderSuccess, TakingLong};
 use crate::pages::ErrorPanel;
 use crate::server_fns::cart::get_shopper;
 use crate::server_fns::checkout::create_order;
 use crate::types::CheckoutResult;
 
 /// `/checkout/success?session_id=...`: where Stripe sends the shopper after
-/// paying. It asks for the order (making it, if the webhook has not yet), and
-/// while Stripe is still confirming it says so and looks again every few seconds.
+/// paying. It asks for the order (making it, if the webhook has not yet). While
+/// Stripe is still confirming, [`AwaitOrder`] keeps asking and shows the order
+/// in place; without JavaScript the page refreshes itself every few seconds.
 #[component]
 pub fn CheckoutSuccessPage() -> impl IntoView {
     let query = use_query_map();
@@ -32,9 +31,14 @@ pub fn CheckoutSuccessPage() -> impl IntoView {
                         }
                         Ok(CheckoutResult::Processing) => {
                             view! {
-                                // A full reload works with or without JavaScript.
-                                <Meta http_equiv="refresh" content="3" />
-                                <Confirming />
+                                // Read only without JavaScript: the island asks instead.
+                                <noscript>
+                                    <meta http-equiv="refresh" content="3" />
+                                </noscript>
+                                <AwaitOrder>
+                                    <Confirming />
+                                    <TakingLong />
+                                </AwaitOrder>
                             }
                                 .into_any()
                         }
@@ -43,21 +47,5 @@ pub fn CheckoutSuccessPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-    }
-}
-
-/// Payment received by Stripe, not yet confirmed to the store.
-#[component]
-fn Confirming() -> impl IntoView {
-    view! {
-        <div class="card mx-auto flex max-w-lg flex-col items-center gap-3 text-center" data-testid="payment-processing">
-            <span class="animate-spin text-warning motion-reduce:animate-none" aria-hidden="true">
-                {icon!(LoaderCircle, 24)}
-            </span>
-            <h1 class="text-lg font-semibold">"We are confirming your payment"</h1>
-            <p class="text-muted">
-                "This usually takes a few seconds. This page refreshes itself, and we will email you the receipt."
-            </p>
-        </div>
     }
 }

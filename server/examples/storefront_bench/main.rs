@@ -139,7 +139,12 @@ async fn main() {
     let out = std::env::var("BENCH_REPORT")
         .map(PathBuf::from)
         .unwrap_or_else(|_| project_root().join("BENCHMARKS.md"));
-    std::fs::write(&out, &report).unwrap();
+    // The Lighthouse scores (`end2end/lighthouse.sh`) are measured apart and kept.
+    let kept = std::fs::read_to_string(&out)
+        .ok()
+        .and_then(|old| old.find("\n## Lighthouse").map(|at| old[at..].to_owned()))
+        .unwrap_or_default();
+    std::fs::write(&out, format!("{}{kept}", report.trim_end())).unwrap();
     println!("written to {}", out.display());
     let _ = std::fs::remove_dir_all(&work);
 }

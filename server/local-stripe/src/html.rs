@@ -19,7 +19,7 @@ a{color:var(--color-brand)}
 a:focus-visible,button:focus-visible,input:focus-visible,summary:focus-visible{outline:2px solid var(--color-brand);outline-offset:2px}
 .bar{position:sticky;top:0;display:flex;align-items:center;justify-content:space-between;gap:1rem;padding:.5rem 1rem;background:var(--color-surface);border-bottom:1px solid var(--color-line)}
 .back{display:inline-flex;align-items:center;gap:.5rem;min-height:44px;text-decoration:none;font-weight:600}
-.badge{border-radius:9999px;padding:.125rem .625rem;font-size:.75rem;font-weight:700;text-transform:uppercase;letter-spacing:.05em;color:var(--color-warning);border:1px solid currentColor}
+.badge{border-radius:9999px;padding:.125rem .625rem;font-size:.75rem;font-weight:700;text-transform:uppercase;letter-spacing:.05em;color:var(--color-ink);border:1px solid var(--color-warning)}
 .page{max-width:72rem;margin:0 auto;padding:1.5rem 1rem 3rem;display:grid;gap:1.5rem}
 @media (min-width:640px){.page{padding-left:1.5rem;padding-right:1.5rem}}
 @media (min-width:1024px){.page.two{grid-template-columns:1fr 1fr;gap:2rem;padding-left:2rem;padding-right:2rem}}

@@ -707,9 +707,15 @@ async fn completed_but_unpaid_waits_for_async_payment_succeeded() {
     let page = app.get(&format!("/checkout/success?session_id={id}")).await;
     let html = page.text().await.unwrap();
     assert!(
-        html.contains("We are confirming your payment") && html.contains("http-equiv=\"refresh\""),
-        "the page waits and refreshes"
+        html.contains("We are confirming your payment"),
+        "the page waits"
     );
+    // Without JavaScript it refreshes itself; with, the island asks instead.
+    assert!(
+        html.contains("<noscript><meta http-equiv=\"refresh\" content=\"3\">"),
+        "{html}"
+    );
+    assert!(html.contains("data-await-order"));
 
     session["payment_status"] = json!("paid");
     let succeeded = event("checkout.session.async_payment_succeeded", session);

@@ -1,0 +1,232 @@
+use leptos::prelude::*;
+use lucide_leptos::{ShoppingCart, X};
+
+use crate::icon;
+
+/// The cart in a drawer, from any page: the header's cart link opens it (a
+/// modal `<dialog>`) over the page. It shows the cart page's own lines and
+/// [`CartSummary`](crate::components::CartSummary), as the store renders them
+/// for `/cart`; quantities and Remove post to the same server fns as there, and
+/// the drawer and the page's `data-live` parts (the badge) take the store's
+/// answer. Checkout securely goes on to the payment page.
+///
+/// Without JavaScript, and on the cart page itself, the link simply goes to
+/// `/cart`. Focus stays inside while it is open; Escape, the close button and
+/// the backdrop close it, and the focus goes back to the link.
+#[island]
+pub fn CartDrawer(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    client::open_from_the_cart_link();
+    view! {
+        <dialog
+            id="cart-drawer"
+            aria-labelledby="cart-drawer-title"
+            data-testid="cart-drawer"
+            class="fixed inset-0 m-0 h-full max-h-none w-full max-w-none bg-transparent p-0 text-ink backdrop:bg-ink/40"
+            on:click=client::click
+            on:keydown=client::keep_focus_inside
+            on:submit=client::submit
+            on:close=client::back_to_the_link
+        >
+            {children()}
+        </dialog>
+    }
+}
+
+/// What the drawer shows, rendered by the server: its title, the close button,
+/// the place the cart goes, and a link to the cart page.
+#[component]
+pub fn DrawerPanel() -> impl IntoView {
+    view! {
+        <div class="drawer-panel ml-auto flex h-full w-full flex-col gap-4 overflow-y-auto border-l border-line bg-canvas p-4 shadow-md sm:max-w-md sm:p-6">
+            <div class="flex items-center justify-between gap-4">
+                <h2 id="cart-drawer-title" class="flex items-center gap-2 text-lg font-semibold">
+                    <span aria-hidden="true">{icon!(ShoppingCart, 20)}</span>
+                    "Your cart"
+                </h2>
+                <button type="button" class="btn-ghost w-11 px-0" aria-label="Close cart" data-close-drawer="">
+                    <span aria-hidden="true">{icon!(X, 20)}</span>
+                </button>
+            </div>
+            <div id="cart-drawer-body" class="drawer-body flex flex-col gap-4">
+                <p class="caption" role="status">"Loading your cart…"</p>
+            </div>
+            <a href="/cart" class="btn-ghost self-center text-sm">
+                "Go to the cart page"
+            </a>
+        </div>
+    }
+}
+
+/// On the server the handlers are never called.
+#[cfg(not(feature = "hydrate"))]
+mod client {
+    pub fn click(_: leptos::ev::MouseEvent) {}
+    pub fn keep_focus_inside(_: leptos::ev::KeyboardEvent) {}
+    pub fn submit(_: leptos::ev::SubmitEvent) {}
+    pub fn back_to_the_link(_: leptos::ev::Event) {}
+}
+
+#[cfg(feature = "hydrate")]
+mod client {
+    use leptos::ev::{Event, KeyboardEvent, MouseEvent, SubmitEvent};
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{Document, Element, HtmlDialogElement, HtmlElement};
+
+    use crate::components::live_parts::{claim, elements, get_page, parse, post_form, show};
+
+    const CART_PAGE: &str = "/cart";
+
+    fn dialog() -> Option<HtmlDialogElement> {
+        document().get_element_by_id("cart-drawer")?.dyn_into().ok()
+    }
+
+    /// A plain click on the header's cart link opens the drawer instead of the
+    /// cart page (anywhere but on the cart page). Once for the page.
+    pub fn open_from_the_cart_link() {
+        let handle = window_event_listener(leptos::ev::click, move |ev: MouseEvent| {
+            let plain = ev.button() == 0
+                && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+            let on_cart_link = ev
+                .target()
+                .and_then(|target| target.dyn_into::<Element>().ok())
+                .and_then(|element| element.closest("[data-cart-link]").ok().flatten())
+                .is_some();
+            let on_cart_page = window()
+                .location()
+                .pathname()
+                .is_ok_and(|path| path == CART_PAGE);
+            if ev.default_prevented() || !plain || !on_cart_link || on_cart_page {
+                return;
+            }
+            let Some(dialog) = dialog() else {
+                return;
+            };
+            ev.prevent_default();
+            if dialog.show_modal().is_err() {
+                return;
+            }
+            leptos::task::spawn_local(async {
+                if load().await.is_err() {
+                    // The cart page itself, then.
+                    let _ = window().location().assign(CART_PAGE);
+                }
+            });
+        });
+        // The listener lives as long as the page.
+        std::mem::forget(handle);
+    }
+
+    /// The cart as the cart page shows it, into the drawer.
+    async fn load() -> Result<(), JsValue> {
+        let (ok, page) = get_page(CART_PAGE).await?;
+        if !ok {
+            return Err(JsValue::NULL);
+        }
+        fill(&page)
+    }
+
+    /// Takes the cart page's lines, summary and line errors into the drawer.
+    fn fill(page: &Document) -> Result<(), JsValue> {
+        let Some(body) = document().get_element_by_id("cart-drawer-body") else {
+            return Ok(());
+        };
+        let mut html = String::new();
+        for part in ["[data-testid=\"cart-error\"]", "[data-live=\"cart\"]"] {
+            if let Some(fresh) = page.query_selector(part)? {
+                html.push_str(&fresh.outer_html());
+            }
+        }
+        body.set_inner_html(&html);
+        Ok(())
+    }
+
+    /// The close button, or a click on the backdrop (anywhere in the dialog
+    /// outside its panel), closes it.
+    pub fn click(ev: MouseEvent) {
+        let Some(target) = ev
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+        else {
+            return;
+        };
+        let on_close = target
+            .closest("[data-close-drawer]")
+            .ok()
+            .flatten()
+            .is_some();
+        let on_panel = target.closest(".drawer-panel").ok().flatten().is_some();
+        if on_close || !on_panel {
+            if let Some(dialog) = dialog() {
+                dialog.close();
+            }
+        }
+    }
+
+    /// Closed: the focus goes back to the cart link (drawn anew if the badge
+    /// changed meanwhile).
+    pub fn back_to_the_link(_: Event) {
+        if let Some(link) = document()
+            .query_selector("[data-cart-link]")
+            .ok()
+            .flatten()
+            .and_then(|element| element.dyn_into::<HtmlElement>().ok())
+        {
+            let _ = link.focus();
+        }
+    }
+
+    /// Tab from the last control goes to the first, Shift+Tab from the first to
+    /// the last: the focus stays in the drawer while it is open.
+    pub fn keep_focus_inside(ev: KeyboardEvent) {
+        if ev.key() != "Tab" {
+            return;
+        }
+        let Some(Ok(list)) = dialog().map(|dialog| {
+            dialog.query_selector_all(
+                "a[href]:not([tabindex='-1']), button:not([disabled]):not([tabindex='-1']), input:not([disabled]):not([type='hidden']):not([tabindex='-1'])",
+            )
+        }) else {
+            return;
+        };
+        let controls: Vec<Element> = elements(&list).collect();
+        let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+            return;
+        };
+        let focused = document().active_element();
+        let wrap_to = if ev.shift_key() && focused.as_ref() == Some(first) {
+            last
+        } else if !ev.shift_key() && focused.as_ref() == Some(last) {
+            first
+        } else {
+            return;
+        };
+        if let Ok(control) = wrap_to.clone().dyn_into::<HtmlElement>() {
+            ev.prevent_default();
+            let _ = control.focus();
+        }
+    }
+
+    /// A line's quantity or Remove, posted as the cart page posts it (so a
+    /// refusal comes back as the cart page's message); the drawer and the page's
+    /// badge then take the store's answer. Checkout is left to the browser.
+    pub fn submit(ev: SubmitEvent) {
+        let Some((form, fields)) = claim(&ev) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let shown = async {
+                let answer = post_form(&form, &fields, Some(CART_PAGE)).await?;
+                if !answer.ok() {
+                    return Err(JsValue::NULL);
+                }
+                // The drawer holds the cart page's live parts: they take its answer.
+                show(&parse(&answer).await?)
+            };
+            if shown.await.is_err() {
+                let _ = load().await;
+            }
+        });
+    }
+}
