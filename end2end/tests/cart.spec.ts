@@ -1,22 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { expectNoHorizontalScroll, waitForHydration, watchConsole } from "./helpers";
-
-function uniqueEmail(tag: string): string {
-  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-async function addFromProductPage(page: Page, slug: string, quantity: number, hydrated: boolean) {
-  await page.goto(`/products/${slug}`);
-  if (hydrated) await waitForHydration(page);
-  await page.getByLabel("Quantity", { exact: true }).fill(String(quantity));
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  // Wait for the store's answer, so the next navigation does not cancel the request.
-  if (hydrated) {
-    await expect(page.getByTestId("add-to-cart-result")).toHaveText("Added to your cart.");
-  } else {
-    await page.waitForLoadState("load");
-  }
-}
+import { addToCart as addFromProductPage, expectNoHorizontalScroll, uniqueEmail, waitForHydration, watchConsole } from "./helpers";
 
 function line(page: Page, slug: string) {
   return page.locator(`[data-testid="cart-line"][data-slug="${slug}"]`);
