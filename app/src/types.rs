@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod admin;
+
 /// A currency the store can price in, with its ISO 4217 minor-unit exponent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Currency {
@@ -196,6 +198,16 @@ pub struct OrderView {
     pub payment_note: Option<String>,
     /// Why the order is held before it ships, if it is.
     pub hold: Option<OrderHold>,
+    /// How and when it was sent, once the owner has marked it shipped.
+    pub shipment: Option<Shipment>,
+}
+
+/// How an order left: carrier, tracking number, day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub shipped_on: String,
 }
 
 /// The figures between an order's lines and its total, each from Stripe.

@@ -17,6 +17,7 @@ mod m20261130_000009_create_password_resets;
 mod m20261130_000010_shipping_and_order_figures;
 mod m20261130_000011_refunds_disputes_and_status_history;
 mod m20261130_000012_cart_prices_and_order_links;
+mod m20261130_000013_owners_audit_and_shipments;
 
 /// Every migration the store knows, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_shipping_and_order_figures::Migration),
             Box::new(m20261130_000011_refunds_disputes_and_status_history::Migration),
             Box::new(m20261130_000012_cart_prices_and_order_links::Migration),
+            Box::new(m20261130_000013_owners_audit_and_shipments::Migration),
         ]
     }
 }

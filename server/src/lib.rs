@@ -3,6 +3,7 @@
 // Leptos' statically typed views nest deeply when the router renders them.
 #![recursion_limit = "512"]
 
+pub mod admin;
 pub mod after_payment;
 pub mod config;
 pub mod cross_site;

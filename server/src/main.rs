@@ -24,6 +24,11 @@ async fn main() -> ExitCode {
         return run_local_stripe(&settings).await;
     }
 
+    // `server owner add|remove EMAIL`: who may use the back office.
+    if std::env::args().nth(1).as_deref() == Some("owner") {
+        return run_owner_command(&settings).await;
+    }
+
     let options = match leptos_options(&settings) {
         Ok(options) => options,
         Err(err) => {
@@ -44,6 +49,40 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+async fn run_owner_command(settings: &Settings) -> ExitCode {
+    if settings.uses_default_sqlite() {
+        if let Err(err) = std::fs::create_dir_all(&settings.data_dir) {
+            eprintln!(
+                "owner: cannot create {}: {err}",
+                settings.data_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    let db = match app::ssr::db::connect(settings.database_url.expose()).await {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!("owner: cannot open the database: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(err) = app::ssr::db::migrate(&db).await {
+        eprintln!("owner: cannot bring the database up to date: {err}");
+        return ExitCode::FAILURE;
+    }
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    match server::admin::owner_command(&db, &args).await {
+        Ok(said) => {
+            eprintln!("{said}");
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("owner: {why}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 async fn run_local_stripe(settings: &Settings) -> ExitCode {

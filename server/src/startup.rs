@@ -285,6 +285,7 @@ pub fn router(
 
     let mut base = Router::new()
         .merge(health::router())
+        .merge(crate::admin::router())
         .merge(webhook::router(webhook));
     if let Some(local_stripe) = local_stripe {
         base = base.merge(local_stripe.mounted_router());
@@ -299,6 +300,10 @@ pub fn router(
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             request_context(state.clone()),
             shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::admin::owners_only,
         ))
         .layer(axum::middleware::map_response(server_fn_status::fix_status))
         .layer(axum::middleware::map_response_with_state(

@@ -304,6 +304,9 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
         }
         _ => tracing::debug!(kind = %event.type_.as_str(), "event type ignored"),
     }
+    if let Some(Fulfilment::Placed { order_id, .. }) = &fulfilled {
+        stripe_events::link(&txn, event.id.as_str(), *order_id).await?;
+    }
     txn.commit().await?;
     Ok(Applied::Done {
         fulfilled,

@@ -75,6 +75,66 @@ impl fmt::Display for Amount<'_> {
     }
 }
 
+/// Why typed text is not an amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// Nothing but a number (with an optional symbol, code and thousands
+    /// commas) is an amount.
+    NotANumber,
+    /// More decimal places than the currency has.
+    TooPrecise,
+    /// Too large to hold.
+    TooLarge,
+}
+
+/// Reads an amount as people write it in currency `code` (`18`, `18.5`,
+/// `$1,234.50`, `¥2,700`, `KWD 5.550`) into minor units, exactly: no floating
+/// point is involved, and more decimals than the currency has is refused
+/// rather than rounded. Negative amounts are refused.
+pub fn parse(text: &str, code: &str) -> Result<i64, ParseError> {
+    let exponent = exponent(code);
+    let mut rest = text.trim();
+    if let Some((_, symbol)) = SYMBOLS.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)) {
+        rest = rest.strip_prefix(symbol).unwrap_or(rest).trim_start();
+    }
+    if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(code) {
+        rest = rest[3..].trim_start();
+    }
+    let (units, fraction) = match rest.split_once('.') {
+        Some((units, fraction)) => (units, fraction),
+        None => (rest, ""),
+    };
+    let units: String = units.chars().filter(|c| *c != ',').collect();
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if units.is_empty() && fraction.is_empty()
+        || !digits(&units)
+        || !digits(fraction)
+        || units.len() + fraction.len() == 0
+    {
+        return Err(ParseError::NotANumber);
+    }
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.len() > exponent as usize {
+        return Err(ParseError::TooPrecise);
+    }
+    let scale = 10_i64.pow(exponent);
+    let whole: i64 = if units.is_empty() {
+        0
+    } else {
+        units.parse().map_err(|_| ParseError::TooLarge)?
+    };
+    let part: i64 = if fraction.is_empty() {
+        0
+    } else {
+        let padded = format!("{fraction:0<width$}", width = exponent as usize);
+        padded.parse().map_err(|_| ParseError::NotANumber)?
+    };
+    whole
+        .checked_mul(scale)
+        .and_then(|minor| minor.checked_add(part))
+        .ok_or(ParseError::TooLarge)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +170,30 @@ mod tests {
         assert_eq!(exponent("JPY"), 0);
         assert_eq!(exponent("kwd"), 3);
         assert_eq!(exponent("USD"), 2);
+    }
+
+    #[test]
+    fn typed_amounts_are_read_exactly_in_each_currency() {
+        assert_eq!(parse("18", "USD"), Ok(1800));
+        assert_eq!(parse(" $1,234.5 ", "usd"), Ok(123_450));
+        assert_eq!(parse("0.07", "USD"), Ok(7));
+        assert_eq!(parse(".5", "EUR"), Ok(50));
+        assert_eq!(parse("¥2,700", "JPY"), Ok(2700));
+        assert_eq!(parse("2700.0", "JPY"), Ok(2700));
+        assert_eq!(parse("KWD 5.555", "KWD"), Ok(5555));
+        assert_eq!(parse("5.55", "kwd"), Ok(5550));
+        assert_eq!(parse("0.001", "USD"), Err(ParseError::TooPrecise));
+        assert_eq!(parse("2700.5", "JPY"), Err(ParseError::TooPrecise));
+        for junk in ["", "-1", "1e3", "abc", "1.2.3", "$", "12 34", "NaN"] {
+            assert_eq!(parse(junk, "USD"), Err(ParseError::NotANumber), "{junk:?}");
+        }
+        assert_eq!(
+            parse("99999999999999999999", "USD"),
+            Err(ParseError::TooLarge)
+        );
+        // What is printed reads back as the same amount.
+        for (minor, code) in [(123_450, "USD"), (1200, "JPY"), (12_500, "KWD")] {
+            assert_eq!(parse(&Amount { minor, code }.to_string(), code), Ok(minor));
+        }
     }
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-const INPUT: &str = "h-11 rounded-xl border border-line bg-surface px-3 text-ink";
+pub const INPUT: &str = "h-11 rounded-xl border border-line bg-surface px-3 text-ink";
 
 /// The email field of the account forms: labelled, with the keyboard and
 /// autofill a phone should offer for an address.

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::{OrderItems, OrderNotices, OrderShipTo};
+use crate::components::{OrderItems, OrderNotices, OrderShipTo, OrderShipment};
 use crate::types::OrderView;
 
 /// One order in full: its number, day and status, what the buyer must know,
@@ -22,6 +22,7 @@ pub fn OrderDetail(order: OrderView, children: Children) -> impl IntoView {
             <OrderNotices order=order.clone() />
             <OrderItems order=order.clone() />
             <OrderShipTo order=order.clone() />
+            <OrderShipment order=order.clone() />
             {children()}
         </article>
     }

@@ -107,3 +107,19 @@ pub fn OrderShipTo(order: OrderView) -> impl IntoView {
         }
     })
 }
+
+/// How the order was sent, once the store has shipped it.
+#[component]
+pub fn OrderShipment(order: OrderView) -> impl IntoView {
+    order.shipment.map(|shipment| {
+        view! {
+            <section aria-labelledby="shipment" class="flex flex-col gap-1" data-testid="order-shipment">
+                <h2 id="shipment" class="font-semibold">"Shipped"</h2>
+                <p class="text-muted">
+                    "Sent on " {shipment.shipped_on} " with " {shipment.carrier} ". Tracking number: "
+                    <span class="font-medium text-ink">{shipment.tracking_number}</span>
+                </p>
+            </section>
+        }
+    })
+}

@@ -1,6 +1,7 @@
 //! One route a file.
 
 mod account;
+mod admin;
 mod cart;
 mod checkout_success;
 mod error;
@@ -13,6 +14,7 @@ mod policy;
 mod product;
 
 pub use account::{SignInPage, SignUpPage};
+pub use admin::{AdminOrderPage, AdminOrdersPage};
 pub use cart::CartPage;
 pub use checkout_success::CheckoutSuccessPage;
 pub use error::ErrorPanel;

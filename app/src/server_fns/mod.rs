@@ -4,6 +4,7 @@
 //! into the HTTP status, so a server fn only says what went wrong.
 
 pub mod account;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -11,6 +11,7 @@
 
 mod helpers;
 
+mod admin;
 mod bad_input;
 mod carts_http;
 mod catalog_api;

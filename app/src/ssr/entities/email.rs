@@ -34,6 +34,9 @@ pub enum EmailKind {
     /// Money was given back on an order.
     #[sea_orm(string_value = "refund_notice")]
     RefundNotice,
+    /// The order is on its way: carrier and tracking number.
+    #[sea_orm(string_value = "shipping_notice")]
+    ShippingNotice,
 }
 
 impl EmailKind {
@@ -43,6 +46,7 @@ impl EmailKind {
             Self::OrderConfirmation => "confirmation",
             Self::PasswordReset => "reset",
             Self::RefundNotice => "refund",
+            Self::ShippingNotice => "shipped",
         }
     }
 }

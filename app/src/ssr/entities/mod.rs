@@ -1,6 +1,7 @@
 //! SeaORM entities: the database's rows, which never leave the server.
 
 pub mod attempt;
+pub mod audit_entry;
 pub mod cart;
 pub mod cart_line;
 pub mod checkout;
@@ -17,5 +18,6 @@ pub mod product;
 pub mod refund;
 pub mod shipping_rate;
 pub mod shopper_session;
+pub mod stock_movement;
 pub mod stripe_event;
 pub mod user;

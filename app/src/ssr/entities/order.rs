@@ -56,6 +56,12 @@ pub struct Model {
     pub livemode: bool,
     pub confirmation_sent_at: Option<i64>,
     pub created_at: i64,
+    /// When the owner marked it shipped, by which carrier, under which number.
+    pub shipped_at: Option<i64>,
+    pub shipping_carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    /// When its units were put back in stock (once, by the owner).
+    pub restocked_at: Option<i64>,
 }
 
 /// Where an order is. An order on hold is not shipped until the owner checks

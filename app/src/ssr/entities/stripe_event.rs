@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(column_name = "type")]
     pub kind: String,
     pub received_at: i64,
+    /// The order the event made or changed, for the order's history.
+    pub order_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

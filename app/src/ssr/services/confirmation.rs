@@ -26,6 +26,21 @@ pub async fn owe(
     }
 }
 
+/// The outbox key of a confirmation the owner sends again: the order number,
+/// then the start of the form's key, so each resend is an email of its own
+/// (and the key fits the outbox's 64 characters).
+pub fn resend_key(number: &str, form_key: &str) -> String {
+    let form_key: String = form_key.chars().take(16).collect();
+    format!("{number}{RESENT}{form_key}")
+}
+
+const RESENT: &str = "-resent-";
+
+/// The order an outbox key is about: `SF-000042` or `SF-000042-resent-…`.
+pub fn order_number_of(key: &str) -> &str {
+    key.split(RESENT).next().unwrap_or(key)
+}
+
 /// Sends the confirmation `row` owes, with a new link to the order's status
 /// page on the store at `base_url`, and records it on the order; how it went, or
 /// why it did not.
@@ -36,7 +51,7 @@ pub async fn deliver(
     base_url: &str,
 ) -> Result<String, String> {
     let order = order::Entity::find()
-        .filter(order::Column::Number.eq(row.key.as_str()))
+        .filter(order::Column::Number.eq(order_number_of(&row.key)))
         .one(db)
         .await
         .map_err(|err| format!("the order could not be read: {err}"))?
@@ -60,9 +75,9 @@ pub async fn deliver(
         text(&view),
         order_links::url(base_url, &token)
     );
-    let message_id = mailer.message_id(row.kind.as_str(), &number);
+    let message_id = mailer.message_id(row.kind.as_str(), &row.key);
     let how = mailer
-        .send(&number, &row.to_address, &subject, body, &message_id)
+        .send(&row.key, &row.to_address, &subject, body, &message_id)
         .await
         .map_err(|err| err.to_string())?;
     order::Entity::update_many()

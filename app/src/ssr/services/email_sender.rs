@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use crate::ssr::clock;
 use crate::ssr::entities::email::{self, EmailKind};
 use crate::ssr::mail::Mailer;
-use crate::ssr::services::{confirmation, emails, password_resets, reconcile};
+use crate::ssr::services::{confirmation, emails, password_resets, reconcile, shipping_notice};
 
 /// How failed deliveries are retried: `first`, doubling up to `max`, for ever
 /// (an email the store owes is never dropped; each failure is logged).
@@ -138,6 +138,9 @@ impl EmailSender {
             }
             EmailKind::RefundNotice => {
                 reconcile::notice::deliver(&self.db, &self.mailer, &row).await
+            }
+            EmailKind::ShippingNotice => {
+                shipping_notice::deliver(&self.db, &self.mailer, &row, &self.base_url).await
             }
         };
         let recorded = match sent {

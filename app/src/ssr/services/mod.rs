@@ -6,6 +6,7 @@
 //! `checkout` asks `catalog`. Shared types (who owns what) live in `ssr::domain`.
 
 pub mod accounts;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -18,6 +19,7 @@ pub mod orders;
 pub mod password_resets;
 pub mod policies;
 pub mod reconcile;
+pub mod shipping_notice;
 pub mod store_currency;
 pub mod stripe_events;
 pub mod throttle;

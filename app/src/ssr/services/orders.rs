@@ -8,7 +8,9 @@ use crate::ssr::db::adopt;
 use crate::ssr::domain::Owner;
 use crate::ssr::entities::order::{HoldReason, OrderStatus};
 use crate::ssr::entities::{order, order_item};
-use crate::types::{Currency, Money, OrderFigures, OrderHold, OrderItemView, OrderView, ShipTo};
+use crate::types::{
+    Currency, Money, OrderFigures, OrderHold, OrderItemView, OrderView, ShipTo, Shipment,
+};
 
 /// The same answer for a missing order and someone else's: nothing leaks.
 pub const ORDER_NOT_FOUND: &str = "We could not find that order.";
@@ -36,7 +38,7 @@ pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<order::M
     Ok(order::Entity::find_by_id(id).one(db).await?)
 }
 
-fn day(unix: i64) -> String {
+pub fn day(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0)
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
@@ -73,6 +75,15 @@ fn ship_to(order: &order::Model) -> Option<ShipTo> {
     })
 }
 
+/// How the order was sent, once it was.
+fn shipment_of(order: &order::Model) -> Option<Shipment> {
+    Some(Shipment {
+        shipped_on: day(order.shipped_at?),
+        carrier: order.shipping_carrier.clone().unwrap_or_default(),
+        tracking_number: order.tracking_number.clone().unwrap_or_default(),
+    })
+}
+
 /// What became of the payment, for its buyer: refunds and disputes.
 fn payment_note(status: OrderStatus, refunded: Money, charged: Money) -> Option<String> {
     match status {
@@ -93,9 +104,10 @@ fn payment_note(status: OrderStatus, refunded: Money, charged: Money) -> Option<
     }
 }
 
-/// The order's status as its buyer reads it.
-fn status_label(status: OrderStatus) -> &'static str {
+/// The order's status as its buyer (and the owner) reads it.
+pub fn status_label(status: OrderStatus, shipped: bool) -> &'static str {
     match status {
+        OrderStatus::Paid if shipped => "Shipped",
         OrderStatus::Paid => "Paid",
         OrderStatus::OnHold => "On hold",
         OrderStatus::PartiallyRefunded => "Partly refunded",
@@ -141,13 +153,15 @@ pub async fn view_of(
     };
     let charged = order.stripe_amount_total.unwrap_or(order.amount_total);
     let payment_note = payment_note(order.status, money(order.amount_refunded), money(charged));
+    let shipment = shipment_of(&order);
     Ok(OrderView {
         refunded: (order.amount_refunded > 0).then(|| money(order.amount_refunded)),
         payment_note,
         ship_to: ship_to(&order),
         number: order.number,
         placed_on: day(order.created_at),
-        status: status_label(order.status).to_owned(),
+        status: status_label(order.status, order.shipped_at.is_some()).to_owned(),
+        shipment,
         items,
         figures,
         total: money(order.amount_total),

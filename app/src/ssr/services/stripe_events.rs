@@ -1,6 +1,10 @@
 //! The Stripe events the store has applied, so each is applied once.
 
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TryInsertResult};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TryInsertResult,
+};
 
 use crate::error::AppError;
 use crate::ssr::entities::stripe_event;
@@ -18,9 +22,34 @@ pub async fn record(
         id: Set(id.to_owned()),
         kind: Set(kind.to_owned()),
         received_at: Set(now),
+        order_id: Set(None),
     })
     .on_conflict_do_nothing()
     .exec_without_returning(txn)
     .await?;
     Ok(matches!(inserted, TryInsertResult::Inserted(rows) if rows > 0))
+}
+
+/// Notes that event `id` made or changed order `order_id`, in the caller's
+/// transaction, so the order's page can list the events behind it.
+pub async fn link(txn: &impl ConnectionTrait, id: &str, order_id: i32) -> Result<(), AppError> {
+    stripe_event::Entity::update_many()
+        .col_expr(stripe_event::Column::OrderId, Expr::value(Some(order_id)))
+        .filter(stripe_event::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The events that made or changed an order, oldest first: id, type, when.
+pub async fn of_order(
+    db: &impl ConnectionTrait,
+    order_id: i32,
+) -> Result<Vec<stripe_event::Model>, AppError> {
+    Ok(stripe_event::Entity::find()
+        .filter(stripe_event::Column::OrderId.eq(order_id))
+        .order_by_asc(stripe_event::Column::ReceivedAt)
+        .order_by_asc(stripe_event::Column::Id)
+        .all(db)
+        .await?)
 }

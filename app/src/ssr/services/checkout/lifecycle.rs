@@ -173,6 +173,17 @@ pub async fn by_payment_intent(
         .await?)
 }
 
+/// The PaymentIntent that paid checkout `checkout_id`, when Stripe has made one.
+pub async fn payment_intent_of(
+    db: &impl ConnectionTrait,
+    checkout_id: i32,
+) -> Result<Option<String>, AppError> {
+    Ok(checkout::Entity::find_by_id(checkout_id)
+        .one(db)
+        .await?
+        .and_then(|row| row.stripe_payment_intent_id))
+}
+
 /// Records a declined attempt on the checkout that owns PaymentIntent
 /// `intent_id` (see [`IntentOwner`]), remembering the PaymentIntent for next
 /// time; `false` when no open checkout of this store owns it.

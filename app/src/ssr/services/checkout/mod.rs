@@ -34,10 +34,11 @@ use crate::types::Currency;
 
 pub use lifecycle::{
     adopt_guest_checkouts, by_payment_intent, close_unpaid, lock_by_stripe_session, mark_paid,
-    mark_processing, record_payment_failure, release, release_in, release_lapsed, IntentOwner,
+    mark_processing, payment_intent_of, record_payment_failure, release, release_in,
+    release_lapsed, IntentOwner,
 };
 pub use step::{next_step, Step};
-pub use stock::sell_released_stock;
+pub use stock::{put_back, sell_released_stock};
 use stock::{take_stock, units_held_by};
 pub use stripe_api::{retrieve_session, session_for_payment_intent};
 

@@ -28,6 +28,25 @@ pub async fn take_stock(
     Ok(taken == 1)
 }
 
+/// Puts `quantity` units of a product back on sale (a refunded order's units,
+/// at the owner's word).
+///
+/// Raw SQL because the increment must be one statement: a read and a write
+/// would lose a sale made between them.
+pub async fn put_back(
+    txn: &impl ConnectionTrait,
+    product_id: i32,
+    quantity: i32,
+) -> Result<(), AppError> {
+    txn.execute_raw(statement(
+        txn,
+        "UPDATE products SET stock = stock + $1 WHERE id = $2",
+        vec![quantity.into(), product_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Puts every unit a checkout reserved back on sale.
 ///
 /// Raw SQL because it is one set-based update over the checkout's lines; the

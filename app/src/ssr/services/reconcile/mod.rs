@@ -23,6 +23,7 @@ pub use history::record as record_status;
 use crate::error::AppError;
 use crate::ssr::entities::order::OrderStatus;
 use crate::ssr::entities::{checkout, dispute, order, refund};
+use crate::ssr::services::stripe_events;
 
 /// A Refund object's facts, from `refund.*` or inside `charge.refunded`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -303,6 +304,7 @@ async fn bring_up_to_date(
         .one(txn)
         .await?
         .ok_or(AppError::Internal)?;
+    stripe_events::link(txn, event.id, order.id).await?;
     let charged = order.stripe_amount_total.unwrap_or(order.amount_total);
     let refunded = counted_refunds(txn, order.id)
         .await?
