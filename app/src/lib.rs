@@ -21,9 +21,10 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::{Footer, Header};
 use crate::pages::{
-    AdminOrderPage, AdminOrdersPage, CartPage, CheckoutSuccessPage, FindOrderPage,
-    ForgotPasswordPage, HomePage, NotFound, OrderPage, OrderStatusPage, OrdersPage, PolicyPage,
-    ProductPage, ResetPasswordPage, SignInPage, SignUpPage,
+    AdminHomePage, AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, CartPage,
+    CheckoutSuccessPage, FindOrderPage, ForgotPasswordPage, HomePage, NotFound, OrderPage,
+    OrderStatusPage, OrdersPage, PolicyPage, ProductPage, ResetPasswordPage, SignInPage,
+    SignUpPage,
 };
 use crate::server_fns::cart::get_shopper;
 
@@ -118,7 +119,9 @@ fn StoreFrame() -> impl IntoView {
                 <Route path=path!("/orders/find") view=FindOrderPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/success") view=CheckoutSuccessPage ssr=SsrMode::Async />
                 <Route path=path!("/policies/:name") view=PolicyPage ssr=SsrMode::Async />
-                <Route path=path!("/admin") view=AdminOrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products/:slug") view=AdminProductPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async />
             </Routes>

@@ -298,6 +298,8 @@ pub struct ShopperView {
     /// The account's email when signed in.
     pub email: Option<String>,
     pub cart_count: u32,
+    /// The account runs the store: the menu offers the back office.
+    pub owner: bool,
 }
 
 /// What a form's post came to, shown on the page it returns to (see

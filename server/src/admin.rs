@@ -32,12 +32,12 @@ fn cookies(headers: &HeaderMap) -> Vec<&str> {
         .collect()
 }
 
-async fn owner(state: &AppState, headers: &HeaderMap) -> Result<StoreOwner, AppError> {
+pub(crate) async fn owner(state: &AppState, headers: &HeaderMap) -> Result<StoreOwner, AppError> {
     let secure = state.public_base_url.starts_with("https://");
     admin::owner_from_cookies(&state.db, &cookies(headers), secure, clock::now()).await
 }
 
-fn refusal(error: &AppError) -> Response {
+pub(crate) fn refusal(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::NOT_FOUND);
     let body = serde_json::to_string(error).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()

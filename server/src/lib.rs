@@ -13,6 +13,7 @@ pub mod serve;
 pub mod server_fn_status;
 pub mod startup;
 pub mod telemetry;
+pub mod uploads;
 pub mod verify;
 pub mod webhook;
 

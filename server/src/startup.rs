@@ -184,6 +184,8 @@ impl Application {
                 email: settings.store_email.as_str().into(),
                 address: settings.store_address.as_deref().map(Into::into),
                 policies_dir: settings.data_dir.join("policies").into(),
+                currency: settings.store_currency,
+                uploads_dir: settings.data_dir.join("uploads").into(),
             },
         };
         let guards = Guards {
@@ -286,6 +288,7 @@ pub fn router(
     let mut base = Router::new()
         .merge(health::router())
         .merge(crate::admin::router())
+        .merge(crate::uploads::router())
         .merge(webhook::router(webhook));
     if let Some(local_stripe) = local_stripe {
         base = base.merge(local_stripe.mounted_router());

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use lucide_leptos::{LogIn, LogOut, Package, ShoppingCart, User};
+use lucide_leptos::{LayoutDashboard, LogIn, LogOut, Package, ShoppingCart, User};
 
 use leptos::server_fn::ServerFn;
 
@@ -22,7 +22,7 @@ pub fn Header(shopper: Resource<Result<ShopperView, crate::error::AppError>>) ->
                         {move || Suspend::new(async move {
                             let shopper = shopper.await.unwrap_or_default();
                             view! {
-                                <AccountMenu email=shopper.email />
+                                <AccountMenu email=shopper.email owner=shopper.owner />
                                 <CartLink count=shopper.cart_count />
                             }
                         })}
@@ -74,9 +74,17 @@ fn CartLink(count: u32) -> impl IntoView {
 }
 
 /// "Sign in" for guests; for an account, a menu (a `<details>`, so it opens
-/// without JavaScript) with the email and Sign out.
+/// without JavaScript) with the email and Sign out, and for an owner the way
+/// to the back office.
 #[component]
-fn AccountMenu(email: Option<String>) -> impl IntoView {
+fn AccountMenu(email: Option<String>, owner: bool) -> impl IntoView {
+    let back_office = owner.then(|| {
+        view! {
+            <IconLink href="/admin" class="btn-ghost justify-start" icon=icon!(LayoutDashboard, 20)>
+                "Back office"
+            </IconLink>
+        }
+    });
     match email {
         None => view! {
             <a href="/account/sign-in" class="btn-ghost px-3" data-testid="sign-in-link">
@@ -100,6 +108,7 @@ fn AccountMenu(email: Option<String>) -> impl IntoView {
                     <IconLink href="/account/orders" class="btn-ghost justify-start" icon=icon!(Package, 20)>
                         "Your orders"
                     </IconLink>
+                    {back_office}
                     <form method="post" action=SignOut::url()>
                         <button type="submit" class="btn-secondary w-full">
                             <span aria-hidden="true">

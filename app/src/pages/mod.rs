@@ -14,7 +14,9 @@ mod policy;
 mod product;
 
 pub use account::{SignInPage, SignUpPage};
-pub use admin::{AdminOrderPage, AdminOrdersPage};
+pub use admin::{
+    AdminHomePage, AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage,
+};
 pub use cart::CartPage;
 pub use checkout_success::CheckoutSuccessPage;
 pub use error::ErrorPanel;

@@ -10,7 +10,7 @@ use crate::types::admin::{AdminOrder, AdminOrderPage, OrderFilter};
 
 /// The owner making this request, or the 404 anyone else gets.
 #[cfg(feature = "ssr")]
-async fn owner() -> Result<
+pub(super) async fn owner() -> Result<
     (
         crate::ssr::RequestContext,
         crate::ssr::services::admin::StoreOwner,

@@ -94,15 +94,20 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 /// Who the shopper is and how full their cart is, for the header.
 #[server(endpoint = "get_shopper")]
 pub async fn get_shopper() -> Result<ShopperView, AppError> {
+    use crate::ssr::entities::user::Role;
     use crate::ssr::services::{accounts, cart};
     use crate::ssr::RequestContext;
     let request = RequestContext::read().await?;
-    let email = match request.user_id() {
-        Some(user_id) => accounts::email_of(request.db(), user_id).await?,
-        None => None,
+    let (email, owner) = match request.user_id() {
+        Some(user_id) => match accounts::account_of(request.db(), user_id).await? {
+            Some((email, role)) => (Some(email), role == Role::Owner),
+            None => (None, false),
+        },
+        None => (None, false),
     };
     Ok(ShopperView {
         email,
+        owner,
         cart_count: cart::item_count(request.db(), request.owner().as_ref()).await?,
     })
 }

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_catalogue;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -34,6 +34,10 @@ pub struct StoreInfo {
     pub email: Arc<str>,
     pub address: Option<Arc<str>>,
     pub policies_dir: Arc<std::path::Path>,
+    /// The currency every price is in (`STORE_CURRENCY`).
+    pub currency: crate::types::Currency,
+    /// Where uploaded product images are kept (`<data dir>/uploads`).
+    pub uploads_dir: Arc<std::path::Path>,
 }
 
 /// The [`AppState`] that the server placed in the request's context.

@@ -106,3 +106,76 @@ pub struct AdminOrder {
     /// A fresh key for this page's forms: the same form sent twice acts once.
     pub form_key: String,
 }
+
+/// One product in the back office's catalogue list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminProductRow {
+    pub slug: String,
+    pub name: String,
+    pub price: Money,
+    pub stock: i32,
+    pub active: bool,
+    pub image_path: String,
+}
+
+/// A product as its back-office page edits it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminProduct {
+    pub row: AdminProductRow,
+    pub description: String,
+    /// The price as the owner types it: `18.00`, `2700`, `5.550`.
+    pub price_text: String,
+    /// Stock changes made by hand, newest first.
+    pub movements: Vec<HistoryLine>,
+    pub form_key: String,
+}
+
+/// Why stock is changed by hand, as the form offers it.
+pub const STOCK_REASONS: [(&str, &str); 3] = [
+    ("received", "Received"),
+    ("correction", "Correction"),
+    ("damaged", "Damaged"),
+];
+
+/// Takings over a span of days.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Takings {
+    /// What was paid, less what has been refunded.
+    pub net_revenue: Money,
+    pub orders: i64,
+    /// What an order paid, on average; none without orders.
+    pub average_order: Option<Money>,
+}
+
+/// One day's net revenue, for the chart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayTakings {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub net_revenue: Money,
+}
+
+/// An order the owner should look at, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderToCheck {
+    pub number: String,
+    pub total: Money,
+}
+
+/// The back office's home.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// Live orders with live keys, test orders in test mode.
+    pub test_mode: bool,
+    pub today: Takings,
+    pub last_30_days: Takings,
+    /// The last 30 days, oldest first, today last.
+    pub daily: Vec<DayTakings>,
+    pub low_stock: Vec<AdminProductRow>,
+    pub on_hold: Vec<OrderToCheck>,
+    pub open_disputes: Vec<OrderToCheck>,
+}
+
+/// Where a product's image form posts (a multipart upload, outside the server
+/// fns and their small body limit).
+pub const PRODUCT_IMAGE_FORM: &str = "/admin/product-image";

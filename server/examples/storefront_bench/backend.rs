@@ -334,6 +334,7 @@ pub async fn bench_backend(
         0.0,
         None,
     ));
+    rows.extend(crate::back_office::back_office(config, name, &base, &db, pid, &get_script).await);
     drop(server);
     Backend { name, rows, notes }
 }

@@ -11,6 +11,7 @@
 //! `BENCH_WARMUP_SECONDS` (default 5), `BENCH_CONNECTIONS` (default 32).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod back_office;
 mod backend;
 mod load;
 mod report;

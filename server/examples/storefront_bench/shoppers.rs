@@ -6,7 +6,7 @@ use serde_json::Value;
 // shoppers
 
 /// A browser's session cookie (`name=value`) from a response, if it set one.
-fn cookie_of(response: &reqwest::Response) -> Option<String> {
+pub fn cookie_of(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")

@@ -5,12 +5,12 @@ use serde_json::Value;
 
 use crate::helpers::{session_id_of, spawn_app, TestApp};
 
-const CARD: &str = "4242424242424242";
+pub(crate) const CARD: &str = "4242424242424242";
 const OWNER: &str = "owner@example.com";
 const PASSWORD: &str = "correct horse battery";
 
 /// Signs `browser` up as `email`.
-async fn sign_up(browser: &TestApp, email: &str) {
+pub(crate) async fn sign_up(browser: &TestApp, email: &str) {
     let response = browser
         .server_fn("sign_up", &[("email", email), ("password", PASSWORD)])
         .await;
@@ -18,7 +18,7 @@ async fn sign_up(browser: &TestApp, email: &str) {
 }
 
 /// `server owner …` against the app's database: its exit code and what it said.
-fn owner_command(app: &TestApp, args: &[&str]) -> (i32, String) {
+pub(crate) fn owner_command(app: &TestApp, args: &[&str]) -> (i32, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("owner")
         .args(args)
@@ -34,7 +34,7 @@ fn owner_command(app: &TestApp, args: &[&str]) -> (i32, String) {
 }
 
 /// A browser signed in as an owner, made one from the command line.
-async fn owner_browser(app: &TestApp) -> TestApp {
+pub(crate) async fn owner_browser(app: &TestApp) -> TestApp {
     let owner = app.other_shopper();
     sign_up(&owner, OWNER).await;
     let (code, said) = owner_command(app, &["add", OWNER]);
@@ -45,7 +45,7 @@ async fn owner_browser(app: &TestApp) -> TestApp {
 
 /// Two mugs ($36.00) with Standard shipping ($5.00), paid by a guest: the
 /// order's number.
-async fn paid_order(app: &TestApp) -> String {
+pub(crate) async fn paid_order(app: &TestApp) -> String {
     app.add("stoneware-mug", "2").await;
     let url = app.checkout_url().await;
     assert_eq!(app.pay(&url, CARD).await.status(), 303);
@@ -56,7 +56,7 @@ async fn paid_order(app: &TestApp) -> String {
 }
 
 /// The audit log's actions, oldest first.
-async fn audited(app: &TestApp) -> Vec<String> {
+pub(crate) async fn audited(app: &TestApp) -> Vec<String> {
     use sea_orm::ConnectionTrait;
     app.db
         .query_all_raw(sea_orm::Statement::from_string(
@@ -82,10 +82,13 @@ async fn act(owner: &TestApp, action: &str, number: &str, form: &[(&str, &str)])
 }
 
 /// The form key the order's back-office page gives its forms.
-async fn form_key(owner: &TestApp, number: &str) -> String {
-    let page = owner
-        .page(&owner.url(&format!("/admin/orders/{number}")))
-        .await;
+pub(crate) async fn form_key(owner: &TestApp, number: &str) -> String {
+    key_on(owner, &format!("/admin/orders/{number}")).await
+}
+
+/// The first form key on the back-office page at `path`.
+pub(crate) async fn key_on(owner: &TestApp, path: &str) -> String {
+    let page = owner.page(&owner.url(path)).await;
     let marker = "name=\"key\" value=\"";
     let start = page.find(marker).expect("a form key on the page") + marker.len();
     page[start..start + 64].to_owned()
@@ -105,6 +108,8 @@ async fn guests_and_shoppers_get_404_on_every_admin_page_and_action() {
             "/admin/orders?status=paid".to_owned(),
             format!("/admin/orders/{number}"),
             "/admin/orders.csv".to_owned(),
+            "/admin/products".to_owned(),
+            "/admin/products/stoneware-mug".to_owned(),
         ] {
             let response = outsider.get(&path).await;
             assert_eq!(response.status(), 404, "{path}");
@@ -135,6 +140,28 @@ async fn guests_and_shoppers_get_404_on_every_admin_page_and_action() {
                 "admin_release_order",
                 vec![("number", number.as_str()), ("key", "k4")],
             ),
+            ("admin_dashboard", vec![]),
+            ("admin_products", vec![]),
+            ("admin_product", vec![("slug", "stoneware-mug")]),
+            (
+                "admin_save_product",
+                vec![
+                    ("slug", "stoneware-mug"),
+                    ("name", "Mug"),
+                    ("description", ""),
+                    ("price", "0.01"),
+                    ("key", "k5"),
+                ],
+            ),
+            (
+                "admin_adjust_stock",
+                vec![
+                    ("slug", "stoneware-mug"),
+                    ("change", "-40"),
+                    ("reason", "damaged"),
+                    ("key", "k6"),
+                ],
+            ),
         ] {
             let hydrated = outsider.server_fn(action, &form).await;
             assert_eq!(hydrated.status(), 404, "{action} called as a script");
@@ -145,6 +172,11 @@ async fn guests_and_shoppers_get_404_on_every_admin_page_and_action() {
         }
     }
     assert!(audited(&app).await.is_empty(), "nothing was done");
+    assert_eq!(
+        app.number("SELECT price_minor FROM products WHERE slug = 'stoneware-mug'")
+            .await,
+        1800
+    );
     assert_eq!(
         app.number("SELECT COUNT(*) FROM orders WHERE shipped_at IS NULL AND amount_refunded = 0")
             .await,

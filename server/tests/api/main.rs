@@ -12,6 +12,7 @@
 mod helpers;
 
 mod admin;
+mod admin_catalogue;
 mod bad_input;
 mod carts_http;
 mod catalog_api;

@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use lucide_leptos::{Mail, Package, ShieldCheck, Undo2};
 
-use super::{AdminError, AdminHeading};
-use crate::components::{LiveForm, OrderItems, OrderNotices, OrderShipTo, OrderShipment, INPUT};
+use super::{AdminFrame, AdminHeading};
+use crate::components::live_form::outcome_of;
+use crate::components::{
+    FormResult, LiveForm, OrderItems, OrderNotices, OrderShipTo, OrderShipment, INPUT,
+};
 use crate::icon;
 use crate::server_fns::admin::{
     get_admin_order, AdminRefundOrder, AdminReleaseOrder, AdminResendConfirmation, AdminShipOrder,
@@ -20,17 +22,7 @@ pub fn AdminOrderPage() -> impl IntoView {
     let number = move || params.read().get("number").unwrap_or_default();
     let record = Resource::new(number, get_admin_order);
     view! {
-        <Title text="Order · Back office" />
-        <section class="page">
-            <Suspense fallback=|| view! { <p class="caption">"Loading the order…"</p> }>
-                {move || Suspend::new(async move {
-                    match record.await {
-                        Ok(record) => view! { <OrderRecord record /> }.into_any(),
-                        Err(error) => view! { <AdminError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <AdminFrame title="Order · Back office" loading="Loading the order…" data=record render=|record| view! { <OrderRecord record /> } />
     }
 }
 
@@ -133,14 +125,20 @@ fn Hidden(number: String, key: String) -> impl IntoView {
 fn Actions(record: AdminOrder) -> impl IntoView {
     let number = record.order.number.clone();
     let key = record.form_key.clone();
-    let release = record
-        .on_hold
-        .then(|| view! { <ReleaseCard number=number.clone() key=key.clone() /> });
-    let ship = record
-        .order
-        .shipment
-        .is_none()
-        .then(|| view! { <ShipCard number=number.clone() key=key.clone() /> });
+    // Once released, the card goes; its outcome still shows.
+    let release = if record.on_hold {
+        view! { <ReleaseCard number=number.clone() key=key.clone() /> }.into_any()
+    } else if outcome_of(AdminReleaseOrder::url(), Some(&number)).is_some() {
+        view! {
+            <FormResult forms=vec![AdminReleaseOrder::url()] item=Some(number.clone()) success=Some(RELEASED) testid="release-result" />
+        }
+        .into_any()
+    } else {
+        ().into_any()
+    };
+    let ship = view! {
+        <ShipCard number=number.clone() key=key.clone() shipped=record.order.shipment.is_some() />
+    };
     let resend = record
         .order
         .email
@@ -162,7 +160,7 @@ fn ReleaseCard(number: String, key: String) -> impl IntoView {
         <section class="card flex flex-col gap-3">
             <h2 class="font-semibold">"On hold"</h2>
             <p class="caption">"Check the payment and the stock in Stripe and here, then release the order so it can ship."</p>
-            <LiveForm action=AdminReleaseOrder::url() item=number.clone() success="Released: the order can ship." testid="release-result">
+            <LiveForm action=AdminReleaseOrder::url() item=number.clone() success=RELEASED testid="release-result">
                 <Hidden number key />
                 <button type="submit" class="btn-primary w-full">{icon!(ShieldCheck, 20)} "Release the order"</button>
             </LiveForm>
@@ -170,12 +168,24 @@ fn ReleaseCard(number: String, key: String) -> impl IntoView {
     }
 }
 
+/// The shipping form, or once shipped, the outcome of having sent it (the
+/// details are with the order).
 #[component]
-fn ShipCard(number: String, key: String) -> impl IntoView {
+fn ShipCard(number: String, key: String, shipped: bool) -> impl IntoView {
+    if shipped {
+        return view! {
+            <section class="card flex flex-col gap-3">
+                <h2 class="font-semibold">"Shipped"</h2>
+                <p class="caption">"The carrier and tracking number are with the order."</p>
+                <FormResult forms=vec![AdminShipOrder::url()] item=Some(number) success=Some(SHIPPED) testid="ship-result" />
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <section class="card flex flex-col gap-3">
             <h2 class="font-semibold">"Mark as shipped"</h2>
-            <LiveForm action=AdminShipOrder::url() item=number.clone() success="Marked shipped; the shopper has been emailed." testid="ship-result">
+            <LiveForm action=AdminShipOrder::url() item=number.clone() success=SHIPPED testid="ship-result">
                 <Hidden number key />
                 <div class="flex flex-col gap-3">
                     <div class="flex flex-col gap-1">
@@ -191,7 +201,12 @@ fn ShipCard(number: String, key: String) -> impl IntoView {
             </LiveForm>
         </section>
     }
+    .into_any()
 }
+
+const REFUNDED: &str = "Refund sent to Stripe.";
+const RELEASED: &str = "Released: the order can ship.";
+const SHIPPED: &str = "Marked shipped; the shopper has been emailed.";
 
 #[component]
 fn RefundCard(record: AdminOrder) -> impl IntoView {
@@ -210,7 +225,7 @@ fn RefundCard(record: AdminOrder) -> impl IntoView {
             <p class="caption">
                 "Up to " {refundable.to_string()} ". The order changes when Stripe confirms the refund."
             </p>
-            <LiveForm action=AdminRefundOrder::url() item=number.clone() success="Refund sent to Stripe." testid="refund-result">
+            <LiveForm action=AdminRefundOrder::url() item=number.clone() success=REFUNDED testid="refund-result">
                 <Hidden number=number.clone() key=record.form_key.clone() />
                 <div class="flex flex-col gap-3">
                     <div class="flex flex-col gap-1">
@@ -219,13 +234,17 @@ fn RefundCard(record: AdminOrder) -> impl IntoView {
                         <p class="caption">"Leave it empty to refund all that is left."</p>
                     </div>
                     {restock}
-                    <button type="submit" class="btn-danger w-full border border-line">{icon!(Undo2, 20)} "Refund"</button>
+                    <button type="submit" class="btn-danger-ghost w-full border border-line">{icon!(Undo2, 20)} "Refund"</button>
                 </div>
             </LiveForm>
         }
         .into_any()
     } else {
-        view! { <p class="caption">"Nothing is left to refund."</p> }.into_any()
+        view! {
+            <p class="caption">"Nothing is left to refund."</p>
+            <FormResult forms=vec![AdminRefundOrder::url()] item=Some(number) success=Some(REFUNDED) testid="refund-result" />
+        }
+        .into_any()
     };
     view! {
         <section class="card flex flex-col gap-3">

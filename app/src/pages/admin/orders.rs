@@ -1,13 +1,12 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lucide_leptos::{Download, Search};
 
-use super::{AdminError, AdminHeading};
+use super::{AdminFrame, AdminHeading};
 use crate::components::{Price, INPUT};
 use crate::icon;
 use crate::server_fns::admin::admin_orders;
-use crate::types::admin::{AdminOrderRow, OrderFilter, ORDER_STATUSES};
+use crate::types::admin::{AdminOrderPage, AdminOrderRow, OrderFilter, ORDER_STATUSES};
 
 /// `/admin/orders`: every order, newest first, with filters, a page at a time,
 /// and the filtered list as CSV.
@@ -28,39 +27,35 @@ pub fn AdminOrdersPage() -> impl IntoView {
             get("before").and_then(|before| before.parse::<i32>().ok()),
         )
     };
-    let page = Resource::new(filter, |(filter, before)| admin_orders(filter, before));
+    let page = Resource::new(filter, |(filter, before)| async move {
+        admin_orders(filter.clone(), before)
+            .await
+            .map(|page| (filter, page))
+    });
     view! {
-        <Title text="Orders · Back office" />
-        <section class="page">
-            <Suspense fallback=|| view! { <p class="caption">"Loading orders…"</p> }>
-                {move || Suspend::new(async move {
-                    let (current, _) = filter();
-                    match page.await {
-                        Ok(page) => {
-                            let next = page
-                                .next_before
-                                .map(|before| format!("/admin/orders?{}", current.query(Some(before))));
-                            let export = format!("/admin/orders.csv?{}", current.query(None));
-                            view! {
-                                <AdminHeading title="Orders".to_owned()>
-                                    <a href=export class="btn-secondary" download="orders.csv">
-                                        {icon!(Download, 20)}
-                                        "Export CSV"
-                                    </a>
-                                </AdminHeading>
-                                <Filters filter=current.clone() />
-                                <OrderRows rows=page.rows />
-                                {next.map(|href| view! {
-                                    <a href=href class="btn-secondary mt-6" rel="next" data-testid="next-page">"Older orders"</a>
-                                })}
-                            }
-                                .into_any()
-                        }
-                        Err(error) => view! { <AdminError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <AdminFrame title="Orders · Back office" loading="Loading orders…" data=page render=|(filter, page)| view! { <OrderList filter page /> } />
+    }
+}
+
+/// A page of orders under its filters, and the way to the next.
+#[component]
+fn OrderList(filter: OrderFilter, page: AdminOrderPage) -> impl IntoView {
+    let next = page
+        .next_before
+        .map(|before| format!("/admin/orders?{}", filter.query(Some(before))));
+    let export = format!("/admin/orders.csv?{}", filter.query(None));
+    view! {
+        <AdminHeading title="Orders".to_owned()>
+            <a href=export class="btn-secondary" download="orders.csv">
+                {icon!(Download, 20)}
+                "Export CSV"
+            </a>
+        </AdminHeading>
+        <Filters filter />
+        <OrderRows rows=page.rows />
+        {next.map(|href| view! {
+            <a href=href class="btn-secondary mt-6" rel="next" data-testid="next-page">"Older orders"</a>
+        })}
     }
 }
 

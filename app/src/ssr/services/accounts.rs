@@ -238,6 +238,17 @@ pub async fn email_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Option<
         .map(|u| u.email))
 }
 
+/// The email and role of an account.
+pub async fn account_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Option<(String, user::Role)>, AppError> {
+    Ok(user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map(|u| (u.email, u.role)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,6 +69,15 @@ pub async fn amend_after(
     Ok(())
 }
 
+/// Whether a form with `request_key` has been acted on.
+pub async fn seen(db: &impl ConnectionTrait, request_key: &str) -> Result<bool, AppError> {
+    Ok(audit_entry::Entity::find()
+        .filter(audit_entry::Column::RequestKey.eq(request_key))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Everything done to `subject`, oldest first.
 pub async fn about(
     db: &impl ConnectionTrait,

@@ -6,6 +6,9 @@
 //! transaction as the change it makes.
 
 pub mod audit;
+pub mod catalogue;
+pub mod dashboard;
+pub mod images;
 pub mod order_actions;
 pub mod order_list;
 pub mod order_record;

@@ -61,7 +61,8 @@ async fn lock_order(txn: &impl ConnectionTrait, number: &str) -> Result<order::M
     order_by_number(txn, &number).await
 }
 
-fn form_key(key: &str) -> Result<&str, AppError> {
+/// A form's key, as the page made it.
+pub(super) fn checked_key(key: &str) -> Result<&str, AppError> {
     let key = key.trim();
     if key.is_empty() || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(AppError::bad_request(
@@ -82,7 +83,7 @@ pub async fn ship(
     key: &str,
     now: i64,
 ) -> Result<Done, AppError> {
-    let key = form_key(key)?;
+    let key = checked_key(key)?;
     let (carrier, tracking_number) = (carrier.trim(), tracking_number.trim());
     if carrier.is_empty() || tracking_number.is_empty() {
         return Err(AppError::bad_request(
@@ -173,7 +174,7 @@ pub async fn refund(
     request: &RefundRequest<'_>,
     now: i64,
 ) -> Result<Done, AppError> {
-    let key = form_key(request.key)?;
+    let key = checked_key(request.key)?;
     let order = order_by_number(db, request.number).await?;
     let currency = Currency::from_code(&order.currency).ok_or(AppError::Internal)?;
     let charged = order.stripe_amount_total.unwrap_or(order.amount_total);
@@ -326,7 +327,7 @@ pub async fn resend_confirmation(
     key: &str,
     now: i64,
 ) -> Result<Done, AppError> {
-    let key = form_key(key)?;
+    let key = checked_key(key)?;
     let txn = db.begin().await?;
     let order = lock_order(&txn, number).await?;
     let to = order.email.clone().ok_or_else(|| {
@@ -366,7 +367,7 @@ pub async fn release(
     key: &str,
     now: i64,
 ) -> Result<Done, AppError> {
-    let key = form_key(key)?;
+    let key = checked_key(key)?;
     let txn = db.begin().await?;
     let order = lock_order(&txn, number).await?;
     let entry = Entry {

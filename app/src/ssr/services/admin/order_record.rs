@@ -23,8 +23,8 @@ fn dashboard(livemode: bool, path: &str) -> String {
     format!("https://dashboard.stripe.com/{mode}{path}")
 }
 
-/// What an audited action says in the history.
-fn action_text(entry: &audit_entry::Model) -> String {
+/// What an audited action says in the history; amounts in `currency`.
+fn action_text(entry: &audit_entry::Model, currency: Currency) -> String {
     let after: serde_json::Value = entry
         .after
         .as_deref()
@@ -39,13 +39,13 @@ fn action_text(entry: &audit_entry::Model) -> String {
         ),
         "order.refund" => match after.get("refused") {
             Some(why) => format!(
-                "Refund of {} minor units refused by Stripe: {}",
-                after["requested"],
+                "Refund of {} refused by Stripe: {}",
+                Money::new(after["requested"].as_i64().unwrap_or_default(), currency),
                 why.as_str().unwrap_or_default()
             ),
             None => format!(
-                "Refund of {} minor units asked of Stripe{}",
-                after["requested"],
+                "Refund of {} asked of Stripe{}",
+                Money::new(after["requested"].as_i64().unwrap_or_default(), currency),
                 after["refund"]
                     .as_str()
                     .map(|id| format!(" ({id})"))
@@ -91,7 +91,7 @@ pub async fn order_record(db: &impl ConnectionTrait, number: &str) -> Result<Adm
         None => "Guest".to_owned(),
     };
     let stripe = stripe_links(db, &row).await?;
-    let history = history(db, &row).await?;
+    let history = history(db, &row, currency).await?;
     let events = stripe_events::of_order(db, row.id)
         .await?
         .into_iter()
@@ -194,6 +194,7 @@ async fn stripe_links(
 async fn history(
     db: &impl ConnectionTrait,
     row: &order::Model,
+    currency: Currency,
 ) -> Result<Vec<HistoryLine>, AppError> {
     let mut lines: Vec<(i64, i32, HistoryLine)> = order_status_change::Entity::find()
         .filter(order_status_change::Column::OrderId.eq(row.id))
@@ -204,8 +205,8 @@ async fn history(
         .map(|change| {
             let label = orders::status_label(change.status, false);
             let text = match change.note {
-                Some(note) => format!("{label}: {note}"),
-                None => label.to_owned(),
+                Some(note) if note.trim_end_matches('.') != label => format!("{label}: {note}"),
+                _ => label.to_owned(),
             };
             (
                 change.at,
@@ -223,7 +224,7 @@ async fn history(
             1,
             HistoryLine {
                 at: at(entry.at),
-                text: action_text(&entry),
+                text: action_text(&entry, currency),
             },
         ));
     }

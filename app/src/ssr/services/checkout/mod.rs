@@ -38,7 +38,7 @@ pub use lifecycle::{
     release_lapsed, IntentOwner,
 };
 pub use step::{next_step, Step};
-pub use stock::{put_back, sell_released_stock};
+pub use stock::{adjust_stock, put_back, sell_released_stock};
 use stock::{take_stock, units_held_by};
 pub use stripe_api::{retrieve_session, session_for_payment_intent};
 

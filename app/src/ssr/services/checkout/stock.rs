@@ -47,6 +47,28 @@ pub async fn put_back(
     Ok(())
 }
 
+/// Changes a product's stock by `delta` units, only if it stays between zero
+/// and `max`; whether it did.
+///
+/// Raw SQL because the check and the change must be one statement: units
+/// reserved between a read and a write would be counted wrong.
+pub async fn adjust_stock(
+    txn: &impl ConnectionTrait,
+    product_id: i32,
+    delta: i32,
+    max: i32,
+) -> Result<bool, AppError> {
+    let changed = txn
+        .execute_raw(statement(
+            txn,
+            "UPDATE products SET stock = stock + $1 WHERE id = $2 AND stock + $1 >= 0 AND stock + $1 <= $3",
+            vec![delta.into(), product_id.into(), max.into()],
+        ))
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
+}
+
 /// Puts every unit a checkout reserved back on sale.
 ///
 /// Raw SQL because it is one set-based update over the checkout's lines; the
