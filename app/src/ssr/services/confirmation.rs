@@ -65,15 +65,11 @@ pub async fn deliver(
     } else {
         format!("Your Shopfront order {number}")
     };
-    // Minted per sending, so only its hash is ever stored; a resend's new link
-    // works as well as the first.
-    let token = order_links::mint(db, id, crate::ssr::clock::now())
-        .await
-        .map_err(|err| format!("the order's link could not be made: {err}"))?;
+    // A resend's new link works as well as the first.
+    let link = order_links::fresh_url(db, id, base_url).await?;
     let body = format!(
-        "{}\nSee your order and where it is at any time:\n{}\n",
-        text(&view),
-        order_links::url(base_url, &token)
+        "{}\nSee your order and where it is at any time:\n{link}\n",
+        text(&view)
     );
     let message_id = mailer.message_id(row.kind.as_str(), &row.key);
     let how = mailer

@@ -51,6 +51,20 @@ pub fn url(base_url: &str, token: &str) -> String {
     format!("{base_url}{STATUS_PATH}?token={token}")
 }
 
+/// A new link to an order's status page on the store at `base_url`, for an
+/// email being sent (minted per sending, so only its hash is ever stored);
+/// why not, in words for the sender's log.
+pub async fn fresh_url(
+    db: &impl ConnectionTrait,
+    order_id: i32,
+    base_url: &str,
+) -> Result<String, String> {
+    let token = mint(db, order_id, crate::ssr::clock::now())
+        .await
+        .map_err(|err| format!("the order's link could not be made: {err}"))?;
+    Ok(url(base_url, &token))
+}
+
 /// The order a link's token names.
 pub async fn order_by_token(db: &impl ConnectionTrait, token: &str) -> Result<OrderView, AppError> {
     let unknown = || AppError::not_found(LINK_UNKNOWN);

@@ -43,9 +43,7 @@ pub async fn deliver(
         .await
         .map_err(|err| format!("the order could not be read: {err}"))?
         .ok_or_else(|| format!("order {} does not exist", row.key))?;
-    let token = order_links::mint(db, order.id, crate::ssr::clock::now())
-        .await
-        .map_err(|err| format!("the order's link could not be made: {err}"))?;
+    let link = order_links::fresh_url(db, order.id, base_url).await?;
     let subject = if order.livemode {
         format!("Your Shopfront order {} has shipped", order.number)
     } else {
@@ -53,7 +51,7 @@ pub async fn deliver(
     };
     let name = format!("{}-shipped", order.number);
     let message_id = mailer.message_id(row.kind.as_str(), &order.number);
-    let body = text(&order, &order_links::url(base_url, &token));
+    let body = text(&order, &link);
     mailer
         .send(&name, &row.to_address, &subject, body, &message_id)
         .await

@@ -5,7 +5,8 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, TransactionTrait,
 };
 use serde_json::json;
 
@@ -61,6 +62,38 @@ async fn lock_order(txn: &impl ConnectionTrait, number: &str) -> Result<order::M
     order_by_number(txn, &number).await
 }
 
+/// An owner's action on one order, begun: its transaction, the order
+/// locked, and the audit row for the form's `key` written with what `record`
+/// says of the order before and after. `None` when that form was acted on
+/// before: nothing more is done. An error later drops the transaction, and
+/// the audit row with it.
+async fn begin_action(
+    db: &DatabaseConnection,
+    owner: &StoreOwner,
+    number: &str,
+    action: &str,
+    key: &str,
+    now: i64,
+    record: impl FnOnce(&order::Model) -> (Option<serde_json::Value>, Option<serde_json::Value>),
+) -> Result<Option<(DatabaseTransaction, order::Model)>, AppError> {
+    let key = checked_key(key)?;
+    let txn = db.begin().await?;
+    let order = lock_order(&txn, number).await?;
+    let (before, after) = record(&order);
+    let entry = Entry {
+        actor: &Actor::from(owner),
+        action,
+        subject: &order_subject(&order.number),
+        before,
+        after,
+        request_key: Some(key),
+    };
+    if !audit::record(&txn, &entry, now).await? {
+        return Ok(None);
+    }
+    Ok(Some((txn, order)))
+}
+
 /// A form's key, as the page made it.
 pub(super) fn checked_key(key: &str) -> Result<&str, AppError> {
     let key = key.trim();
@@ -97,19 +130,16 @@ pub async fn ship(
             "The carrier and the tracking number are at most 64 characters each.",
         ));
     }
-    let txn = db.begin().await?;
-    let order = lock_order(&txn, number).await?;
-    let entry = Entry {
-        actor: &Actor::from(owner),
-        action: "order.ship",
-        subject: &order_subject(&order.number),
-        before: Some(json!({ "shipped_at": order.shipped_at })),
-        after: Some(json!({ "carrier": carrier, "tracking_number": tracking_number })),
-        request_key: Some(key),
-    };
-    if !audit::record(&txn, &entry, now).await? {
+    let Some((txn, order)) = begin_action(db, owner, number, "order.ship", key, now, |order| {
+        (
+            Some(json!({ "shipped_at": order.shipped_at })),
+            Some(json!({ "carrier": carrier, "tracking_number": tracking_number })),
+        )
+    })
+    .await?
+    else {
         return Ok(Done::Already);
-    }
+    };
     match order.status {
         OrderStatus::OnHold => {
             return Err(AppError::Conflict(
@@ -328,22 +358,17 @@ pub async fn resend_confirmation(
     now: i64,
 ) -> Result<Done, AppError> {
     let key = checked_key(key)?;
-    let txn = db.begin().await?;
-    let order = lock_order(&txn, number).await?;
+    let action = "order.resend_confirmation";
+    let Some((txn, order)) = begin_action(db, owner, number, action, key, now, |order| {
+        (None, Some(json!({ "to": order.email })))
+    })
+    .await?
+    else {
+        return Ok(Done::Already);
+    };
     let to = order.email.clone().ok_or_else(|| {
         AppError::Conflict("This order has no email address to send to.".to_owned())
     })?;
-    let entry = Entry {
-        actor: &Actor::from(owner),
-        action: "order.resend_confirmation",
-        subject: &order_subject(&order.number),
-        before: None,
-        after: Some(json!({ "to": to })),
-        request_key: Some(key),
-    };
-    if !audit::record(&txn, &entry, now).await? {
-        return Ok(Done::Already);
-    }
     let email_key = crate::ssr::services::confirmation::resend_key(&order.number, key);
     emails::owe(
         &txn,
@@ -367,22 +392,17 @@ pub async fn release(
     key: &str,
     now: i64,
 ) -> Result<Done, AppError> {
-    let key = checked_key(key)?;
-    let txn = db.begin().await?;
-    let order = lock_order(&txn, number).await?;
-    let entry = Entry {
-        actor: &Actor::from(owner),
-        action: "order.release",
-        subject: &order_subject(&order.number),
-        before: Some(
-            json!({ "status": "on_hold", "hold_reason": order.hold_reason.map(|r| format!("{r:?}")) }),
-        ),
-        after: Some(json!({ "status": "paid" })),
-        request_key: Some(key),
-    };
-    if !audit::record(&txn, &entry, now).await? {
+    let Some((txn, order)) = begin_action(db, owner, number, "order.release", key, now, |order| {
+        let reason = order.hold_reason.map(|r| format!("{r:?}"));
+        (
+            Some(json!({ "status": "on_hold", "hold_reason": reason })),
+            Some(json!({ "status": "paid" })),
+        )
+    })
+    .await?
+    else {
         return Ok(Done::Already);
-    }
+    };
     let released = order::Entity::update_many()
         .col_expr(order::Column::Status, Expr::value(OrderStatus::Paid))
         .col_expr(
