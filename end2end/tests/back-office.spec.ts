@@ -93,6 +93,17 @@ test("an owner refunds part of an order and ships it, and the shopper sees both"
   for (const width of [360, 1280]) {
     await owner.setViewportSize({ width, height: 900 });
     await expectNoHorizontalScroll(owner);
+    // The actions follow the order itself: under it on a phone, beside it on a wide screen,
+    // and never below its history.
+    const order = await owner.getByTestId("order-detail").boundingBox();
+    const actions = await owner.getByRole("complementary", { name: "Actions" }).boundingBox();
+    const past = await history.boundingBox();
+    expect(order && actions && past).toBeTruthy();
+    if (order && actions && past) {
+      expect(actions.y).toBeLessThan(past.y);
+      if (width === 360) expect(actions.y).toBeGreaterThan(order.y);
+      else expect(actions.x).toBeGreaterThan(order.x + order.width - 1);
+    }
     await owner.screenshot({ path: `../target/e2e-results/admin-order-${width}.png`, fullPage: true });
   }
   await owner.goto("/admin");

@@ -42,18 +42,20 @@ fn OrderRecord(record: AdminOrder) -> impl IntoView {
                 {status}
             </p>
         </AdminHeading>
-        <div class="grid gap-6 lg:grid-cols-[1fr_22rem]">
-            <div class="flex min-w-0 flex-col gap-6">
-                <article class="card flex flex-col gap-6" data-testid="order-detail">
-                    <p class="caption">
-                        "Placed on " {order.placed_on.clone()} " · " {record.buyer.clone()}
-                        {order.email.clone().map(|email| format!(" · {email}"))}
-                    </p>
-                    <OrderNotices order=order.clone() />
-                    <OrderItems order=order.clone() />
-                    <OrderShipTo order=order.clone() />
-                    <OrderShipment order=order.clone() />
-                </article>
+        // On a phone the actions come straight after the order, before its history.
+        <div class="grid items-start gap-6 lg:grid-cols-[1fr_22rem]">
+            <article class="card flex min-w-0 flex-col gap-6 lg:col-start-1" data-testid="order-detail">
+                <p class="caption">
+                    "Placed on " {order.placed_on.clone()} " · " {record.buyer.clone()}
+                    {order.email.clone().map(|email| format!(" · {email}"))}
+                </p>
+                <OrderNotices order=order.clone() />
+                <OrderItems order=order.clone() />
+                <OrderShipTo order=order.clone() />
+                <OrderShipment order=order.clone() />
+            </article>
+            <Actions record=record.clone() />
+            <div class="flex min-w-0 flex-col gap-6 lg:col-start-1">
                 <Lines title="History" testid="order-history" lines=record.history.clone() />
                 <Lines title="Stripe events" testid="order-events" lines=record.events.clone() />
                 <Lines title="Emails" testid="order-emails" lines=record.emails.clone() />
@@ -81,7 +83,6 @@ fn OrderRecord(record: AdminOrder) -> impl IntoView {
                     </ul>
                 </section>
             </div>
-            <Actions record />
         </div>
     }
 }
@@ -145,7 +146,7 @@ fn Actions(record: AdminOrder) -> impl IntoView {
         .is_some()
         .then(|| view! { <ResendCard number=number.clone() key=key.clone() /> });
     view! {
-        <aside class="flex flex-col gap-6" aria-label="Actions">
+        <aside class="flex flex-col gap-6 lg:col-start-2 lg:row-span-2 lg:row-start-1" aria-label="Actions">
             {release}
             {ship}
             <RefundCard record=record.clone() />
