@@ -28,7 +28,9 @@ test.describe("the home page", () => {
     const kettle = tiles.filter({ hasText: "Pour-Over Kettle" });
     const mug = tiles.filter({ hasText: "Stoneware Mug" });
 
-    const button = kettle.getByRole("button", { name: "Add to cart" });
+    // Twelve buttons read "Add to cart"; a screen reader also hears which product each adds.
+    const button = page.getByRole("button", { name: "Add to cart: Pour-Over Kettle", exact: true });
+    await expect(kettle.getByRole("button")).toHaveAccessibleName("Add to cart: Pour-Over Kettle");
     await button.click();
     await expect(kettle.getByTestId("add-to-cart-result")).toHaveText("Added to your cart.");
     await expect(mug.getByTestId("add-to-cart-result")).toHaveText("");

@@ -13,10 +13,14 @@ use crate::types::MAX_LINE_QUANTITY;
 /// it answers in place with a pending state, its message and the header's new
 /// badge. The outcome is shown under the form of the product it was about, so in
 /// a grid (`in_grid`) only the tile that was used reports; alone on its page, the
-/// form also reports a refusal that names no product.
+/// form also reports a refusal that names no product. In a grid the button's
+/// accessible name also says which product it adds ("Add to cart: Glass carafe").
 #[component]
 pub fn AddToCartForm(
     slug: String,
+    /// The product's name, spoken after the button's label in a grid.
+    #[prop(optional)]
+    name: Option<String>,
     stock: i32,
     with_quantity: bool,
     in_grid: bool,
@@ -29,6 +33,9 @@ pub fn AddToCartForm(
     } else {
         Either::Right(view! { <input type="hidden" name="quantity" value="1" /> })
     };
+    let label = if sold_out { "Sold out" } else { "Add to cart" };
+    // It starts with the words on the button, so a voice command saying them still works.
+    let spoken = name.map(|name| format!("{label}: {name}"));
     view! {
         <LiveForm
             action=AddToCart::url()
@@ -40,11 +47,11 @@ pub fn AddToCartForm(
             <div class="flex flex-col gap-3">
                 <input type="hidden" name="slug" value=slug />
                 {quantity}
-                <button type="submit" class="btn-primary w-full sm:w-auto" disabled=sold_out>
+                <button type="submit" class="btn-primary w-full sm:w-auto" disabled=sold_out aria-label=spoken>
                     <PendingIcon>
                         {icon!(ShoppingCart, 20)}
                     </PendingIcon>
-                    {if sold_out { "Sold out" } else { "Add to cart" }}
+                    {label}
                 </button>
             </div>
         </LiveForm>

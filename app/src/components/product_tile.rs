@@ -22,14 +22,20 @@ pub fn ProductTile(product: ProductCard) -> impl IntoView {
                 <div class="flex items-start justify-between gap-3">
                     <h2 class="text-base font-semibold">
                         <a href=href class="hover:underline" data-testid="product-name">
-                            {product.name}
+                            {product.name.clone()}
                         </a>
                     </h2>
                     <Price money=product.price class="font-medium" />
                 </div>
                 <StockNote stock=product.stock />
                 <div class="mt-auto">
-                    <AddToCartForm slug=product.slug stock=product.stock with_quantity=false in_grid=true />
+                    <AddToCartForm
+                        slug=product.slug
+                        name=product.name
+                        stock=product.stock
+                        with_quantity=false
+                        in_grid=true
+                    />
                 </div>
             </div>
         </article>
