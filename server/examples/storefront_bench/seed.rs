@@ -170,6 +170,21 @@ pub fn write_events(
         session["currency"] = json!("usd");
         session["client_reference_id"] = json!(n.to_string());
         session["metadata"] = json!({ "checkout_id": n.to_string(), "cart_id": n.to_string() });
+        // Stripe's example carries placeholder figures and one PaymentIntent id;
+        // a real session has its own payment and adds up (no shipping, tax or
+        // discount on these carts).
+        session["payment_intent"] = json!(format!("pi_bench_{n}"));
+        session["total_details"] =
+            json!({ "amount_discount": 0, "amount_shipping": 0, "amount_tax": 0 });
+        session["shipping_cost"] = Value::Null;
+        session["customer_details"]["email"] = json!(format!("bench{n}@example.com"));
+        session["collected_information"]["shipping_details"] = json!({
+            "name": "Ada Lovelace",
+            "address": {
+                "line1": "12 Analytical Way", "line2": null, "city": "Portland",
+                "state": "OR", "postal_code": "97201", "country": "US"
+            }
+        });
         let body = json!({
             "id": format!("evt_bench_{n}"),
             "object": "event",
