@@ -47,7 +47,7 @@ for (const width of [360, 1280]) {
     const quantity = drawerLine(page, "ceramic-dripper").getByRole("spinbutton");
     await quantity.fill("500");
     await quantity.press("Enter");
-    await expect(drawer.getByTestId("cart-error")).toContainText("Choose a quantity from 1 to");
+    await expect(drawer.getByTestId("drawer-cart-error")).toContainText("Choose a quantity from 1 to");
     await expect(quantity).toHaveValue("3");
 
     // The focus stays inside while it is open.
@@ -81,6 +81,33 @@ test("Checkout securely in the drawer goes on to the payment page", async ({ pag
   await page.getByTestId("cart-link").click();
   await page.getByTestId("cart-drawer").getByRole("button", { name: "Checkout securely" }).click();
   await expect(page).toHaveURL(/\/local-stripe\/pay\/cs_test_/);
+});
+
+test("the browser draws the drawer's cart itself, from WebAssembly fetched on the first open", async ({ page }) => {
+  const errors = watchConsole(page);
+  await addToCart(page, "stoneware-mug", 2);
+  const asked: string[] = [];
+  page.on("request", (request) => asked.push(new URL(request.url()).pathname));
+  await page.goto("/products/linen-tea-towel");
+  await waitForHydration(page);
+  const wasm = () => asked.filter((path) => path.endsWith(".wasm"));
+  expect(wasm(), "the first load carries one WebAssembly file").toHaveLength(1);
+
+  await page.getByTestId("cart-link").click();
+  const drawer = page.getByTestId("cart-drawer");
+  // $18.00 x 2, drawn by CartSummary in the browser.
+  await expect(drawer.getByTestId("drawer-cart").getByTestId("summary-subtotal")).toHaveText("$36.00");
+  expect(wasm().length, "the drawer's views came in WebAssembly of their own").toBeGreaterThan(1);
+  expect(asked, "the cart came from get_cart").toContain("/api/get_cart");
+  expect(asked, "not from the cart page's HTML").not.toContain("/cart");
+
+  // Opened again, it draws the cart anew without fetching the code again.
+  const fetched = wasm().length;
+  await page.keyboard.press("Escape");
+  await page.getByTestId("cart-link").click();
+  await expect(drawer.getByTestId("cart-line")).toHaveCount(1);
+  expect(wasm()).toHaveLength(fetched);
+  expect(errors).toEqual([]);
 });
 
 test("the drawer respects reduced motion", async ({ page }) => {

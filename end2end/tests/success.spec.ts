@@ -17,6 +17,8 @@ test("the success page shows the order in place once it is paid", async ({ page,
   await waitForHydration(page);
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   expect(await page.locator('meta[http-equiv="refresh"]').count(), "no refresh with JavaScript").toBe(0);
+  const asked: string[] = [];
+  page.on("request", (request) => asked.push(new URL(request.url()).pathname));
 
   const payer = await context.newPage();
   await payer.goto(payPage);
@@ -29,6 +31,9 @@ test("the success page shows the order in place once it is paid", async ({ page,
   await expect(page.getByTestId("order-success")).toContainText("Glass Water Carafe");
   await expect(page.getByTestId("account-offer")).toContainText("early@example.com");
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), "shown without a reload").toBe(true);
+  // The browser asked create_order and drew OrderSuccess itself.
+  expect(asked).toContain("/api/create_order");
+  expect(asked.filter((path) => path.startsWith("/checkout/success")), "the page was not fetched again").toEqual([]);
   expect(errors).toEqual([]);
 });
 

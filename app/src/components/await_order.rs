@@ -4,18 +4,34 @@ use lucide_leptos::{Clock, LoaderCircle};
 use crate::icon;
 
 /// The success page while Stripe is still confirming the payment: "We are
-/// confirming your payment". Hydrated, the island asks the store for this page
-/// again with a growing pause (see [`next_pause_ms`]); the store asks
-/// `create_order`, and as soon as the order exists the page's
-/// [`OrderSuccess`](crate::components::OrderSuccess) takes this one's place,
-/// without a reload. After a minute it says what to do instead. Without
-/// JavaScript the page refreshes itself (a `<noscript>` meta refresh beside it).
+/// confirming your payment". Hydrated, the island asks `create_order` with a
+/// growing pause (see [`next_pause_ms`]), and as soon as the order exists the
+/// browser draws its [`OrderSuccess`](crate::components::OrderSuccess) in this
+/// one's place, without a reload (see
+/// [`drawn_in_browser`](crate::components::drawn_in_browser)). After a minute it
+/// says what to do instead. Without JavaScript the page refreshes itself (a
+/// `<noscript>` meta refresh beside it).
 ///
 /// Its children are [`Confirming`] and [`TakingLong`], rendered by the server.
 #[island]
-pub fn AwaitOrder(children: Children) -> impl IntoView {
+pub fn AwaitOrder(
+    /// The Checkout Session the shopper paid through.
+    session_id: String,
+    /// Whether the shopper is signed in (the order then offers no account).
+    signed_in: bool,
+    children: Children,
+) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    client::ask(0, 0);
+    client::ask(
+        client::Asking {
+            session_id,
+            signed_in,
+        },
+        0,
+        0,
+    );
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (session_id, signed_in);
     view! {
         <div data-await-order="" class="contents">
             {children()}
@@ -71,53 +87,45 @@ pub fn TakingLong() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod client {
     use leptos::prelude::*;
-    use leptos::wasm_bindgen::JsValue;
     use std::time::Duration;
 
     use super::next_pause_ms;
-    use crate::components::live_parts::get_page;
+    use crate::components::drawn_in_browser::{draw_order, Found};
 
-    /// What one look at the page found.
-    enum Found {
-        Order,
-        Refusal,
-        NotYet,
+    /// Whose order the page waits for.
+    #[derive(Clone)]
+    pub struct Asking {
+        pub session_id: String,
+        pub signed_in: bool,
     }
 
     /// Asks once, then again after a pause, until the order is there or a
     /// minute has gone by.
-    pub fn ask(waited_ms: u32, asked: u32) {
+    pub fn ask(asking: Asking, waited_ms: u32, asked: u32) {
         leptos::task::spawn_local(async move {
-            match look().await {
-                Ok(Found::Order) => {}
+            let Some(waiting) = document()
+                .query_selector("[data-await-order]")
+                .ok()
+                .flatten()
+            else {
+                return;
+            };
+            match draw_order(asking.session_id.clone(), asking.signed_in, waiting).await {
+                Found::Order => {}
                 // Expired, or not this shopper's: the page as the store has it says why.
-                Ok(Found::Refusal) => {
+                Found::Refusal => {
                     let _ = window().location().reload();
                 }
                 // Not yet, or a moment's trouble: ask again.
-                Ok(Found::NotYet) | Err(_) => match next_pause_ms(waited_ms, asked) {
+                Found::NotYet => match next_pause_ms(waited_ms, asked) {
                     Some(pause) => set_timeout(
-                        move || ask(waited_ms + pause, asked + 1),
+                        move || ask(asking, waited_ms + pause, asked + 1),
                         Duration::from_millis(u64::from(pause)),
                     ),
                     None => give_up(),
                 },
             }
         });
-    }
-
-    /// This page again, as the store renders it now: its order, if there is one,
-    /// takes the place of the waiting card.
-    async fn look() -> Result<Found, JsValue> {
-        let here = window().location().href()?;
-        let (ok, page) = get_page(&here).await?;
-        if let Some(order) = page.query_selector("[data-testid=\"order-success\"]")? {
-            if let Some(waiting) = document().query_selector("[data-await-order]")? {
-                waiting.set_outer_html(&order.outer_html());
-            }
-            return Ok(Found::Order);
-        }
-        Ok(if ok { Found::NotYet } else { Found::Refusal })
     }
 
     fn give_up() {

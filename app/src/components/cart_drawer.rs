@@ -4,11 +4,14 @@ use lucide_leptos::{ShoppingCart, X};
 use crate::icon;
 
 /// The cart in a drawer, from any page: the header's cart link opens it (a
-/// modal `<dialog>`) over the page. It shows the cart page's own lines and
-/// [`CartSummary`](crate::components::CartSummary), as the store renders them
-/// for `/cart`; quantities and Remove post to the same server fns as there, and
-/// the drawer and the page's `data-live` parts (the badge) take the store's
-/// answer. Checkout securely goes on to the payment page.
+/// modal `<dialog>`) over the page. The browser draws the cart into it with the
+/// cart page's own components, [`CartLines`](crate::components::CartLines) and
+/// [`CartSummary`](crate::components::CartSummary), from `get_cart` (see
+/// [`drawn_in_browser`](crate::components::drawn_in_browser), fetched on the
+/// first open). Quantities and Remove post to the same server fns as on
+/// `/cart`; a refusal shows in the drawer, the page's `data-live` parts (the
+/// badge) take the store's answer and the cart is drawn again. Checkout
+/// securely goes on to the payment page.
 ///
 /// Without JavaScript, and on the cart page itself, the link simply goes to
 /// `/cart`. Focus stays inside while it is open; Escape, the close button and
@@ -48,6 +51,7 @@ pub fn DrawerPanel() -> impl IntoView {
                     <span aria-hidden="true">{icon!(X, 20)}</span>
                 </button>
             </div>
+            <div id="drawer-cart-error" aria-live="polite" data-testid="drawer-cart-error"></div>
             <div id="cart-drawer-body" class="drawer-body flex flex-col gap-4">
                 <p class="caption" role="status">"Loading your cart…"</p>
             </div>
@@ -74,7 +78,8 @@ mod client {
     use leptos::wasm_bindgen::{JsCast, JsValue};
     use web_sys::{Document, Element, HtmlDialogElement, HtmlElement};
 
-    use crate::components::live_parts::{claim, elements, get_page, parse, post_form, show};
+    use crate::components::drawn_in_browser::draw_cart;
+    use crate::components::live_parts::{claim, elements, parse, post_form, show, BUSY};
 
     const CART_PAGE: &str = "/cart";
 
@@ -107,8 +112,11 @@ mod client {
             if dialog.show_modal().is_err() {
                 return;
             }
+            if let Some(region) = document().get_element_by_id("drawer-cart-error") {
+                region.set_inner_html("");
+            }
             leptos::task::spawn_local(async {
-                if load().await.is_err() {
+                if !load().await {
                     // The cart page itself, then.
                     let _ = window().location().assign(CART_PAGE);
                 }
@@ -118,27 +126,25 @@ mod client {
         std::mem::forget(handle);
     }
 
-    /// The cart as the cart page shows it, into the drawer.
-    async fn load() -> Result<(), JsValue> {
-        let (ok, page) = get_page(CART_PAGE).await?;
-        if !ok {
-            return Err(JsValue::NULL);
+    /// The cart, drawn in the drawer by the browser. False when the store
+    /// could not be asked.
+    async fn load() -> bool {
+        match document().get_element_by_id("cart-drawer-body") {
+            Some(body) => draw_cart(body).await,
+            None => false,
         }
-        fill(&page)
     }
 
-    /// Takes the cart page's lines, summary and line errors into the drawer.
-    fn fill(page: &Document) -> Result<(), JsValue> {
-        let Some(body) = document().get_element_by_id("cart-drawer-body") else {
-            return Ok(());
-        };
-        let mut html = String::new();
-        for part in ["[data-testid=\"cart-error\"]", "[data-live=\"cart\"]"] {
-            if let Some(fresh) = page.query_selector(part)? {
-                html.push_str(&fresh.outer_html());
-            }
+    /// The refusal a line's change came back with (the cart page's message), or
+    /// nothing.
+    fn show_refusal(page: &Document) -> Result<(), JsValue> {
+        if let Some(region) = document().get_element_by_id("drawer-cart-error") {
+            let refusal = page
+                .query_selector("[data-testid=\"cart-error\"]")?
+                .map(|fresh| fresh.inner_html())
+                .unwrap_or_default();
+            region.set_inner_html(&refusal);
         }
-        body.set_inner_html(&html);
         Ok(())
     }
 
@@ -209,24 +215,26 @@ mod client {
     }
 
     /// A line's quantity or Remove, posted as the cart page posts it (so a
-    /// refusal comes back as the cart page's message); the drawer and the page's
-    /// badge then take the store's answer. Checkout is left to the browser.
+    /// refusal comes back as the cart page's message); the page's badge takes
+    /// the store's answer and the cart is drawn again. Checkout is left to the
+    /// browser.
     pub fn submit(ev: SubmitEvent) {
         let Some((form, fields)) = claim(&ev) else {
             return;
         };
         leptos::task::spawn_local(async move {
-            let shown = async {
+            let answered = async {
                 let answer = post_form(&form, &fields, Some(CART_PAGE)).await?;
                 if !answer.ok() {
                     return Err(JsValue::NULL);
                 }
-                // The drawer holds the cart page's live parts: they take its answer.
-                show(&parse(&answer).await?)
+                let page = parse(&answer).await?;
+                show_refusal(&page)?;
+                show(&page)
             };
-            if shown.await.is_err() {
-                let _ = load().await;
-            }
+            let _ = answered.await;
+            let _ = form.remove_attribute(BUSY);
+            load().await;
         });
     }
 }

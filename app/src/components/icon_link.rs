@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos::tachys::html::InertElement;
 
 /// A link drawn as one of the store's buttons: a leading icon (hidden from
 /// screen readers, the label says it all) and its label.
@@ -8,7 +7,7 @@ pub fn IconLink(
     #[prop(into)] href: String,
     class: &'static str,
     /// An [`icon!`](crate::icon).
-    icon: InertElement,
+    icon: impl IntoView + 'static,
     children: Children,
 ) -> impl IntoView {
     view! {

@@ -72,19 +72,6 @@ pub async fn parse(answer: &Response) -> Result<Document, JsValue> {
     )
 }
 
-/// The page at `address` as the store renders it now (a redirect followed):
-/// whether it answered 2xx, and the page.
-pub async fn get_page(address: &str) -> Result<(bool, Document), JsValue> {
-    let headers = Headers::new()?;
-    headers.set("Accept", "text/html")?;
-    let init = RequestInit::new();
-    init.set_headers(&headers);
-    let answer: Response = JsFuture::from(window().fetch_with_str_and_init(address, &init))
-        .await?
-        .dyn_into()?;
-    Ok((answer.ok(), parse(&answer).await?))
-}
-
 /// The form a submit event would post, for an island to post itself: marked
 /// busy and its fields read. `None` leaves the event to the browser (a form that
 /// navigates, or cannot be read), or swallows a second press while the first

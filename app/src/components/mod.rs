@@ -5,7 +5,10 @@ mod alert;
 mod await_order;
 mod cart_drawer;
 mod cart_line;
+mod cart_lines;
 mod cart_summary;
+#[cfg(feature = "hydrate")]
+pub mod drawn_in_browser;
 mod field;
 mod footer;
 mod header;
@@ -28,6 +31,7 @@ pub use alert::{Alert, AlertKind};
 pub use await_order::{next_pause_ms, AwaitOrder, Confirming, TakingLong};
 pub use cart_drawer::{CartDrawer, DrawerPanel};
 pub use cart_line::CartLineRow;
+pub use cart_lines::CartLines;
 pub use cart_summary::CartSummary;
 pub use field::{EmailField, PasswordField, INPUT};
 pub use footer::Footer;

@@ -1,11 +1,8 @@
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use lucide_leptos::ShoppingCart;
 
-use crate::components::{Alert, AlertKind, CartLineRow, CartSummary, FormResult, InPlace};
-use crate::icon;
+use crate::components::{Alert, AlertKind, CartLines, CartSummary, FormResult, InPlace};
 use crate::pages::ErrorPanel;
 use crate::server_fns::cart::{get_cart, RemoveCartLine, UpdateCartLine};
 use crate::types::CartView;
@@ -68,43 +65,16 @@ fn CartNotices(notice: Option<String>, payment_error: Option<String>) -> impl In
 /// the lines, the summary and the header's badge take the store's new figures.
 #[component]
 fn CartContents(cart: CartView) -> impl IntoView {
-    let contents = if cart.lines.is_empty() {
-        Either::Left(view! { <EmptyCart /> })
-    } else {
-        Either::Right(view! {
-            <ul class="flex flex-col gap-4" aria-label="Items in your cart">
-                {cart
-                    .lines
-                    .iter()
-                    .cloned()
-                    .map(|line| view! { <CartLineRow line /> })
-                    .collect_view()}
-            </ul>
-        })
-    };
     view! {
         <InPlace>
             <LineActionError />
             <div class="grid grid-cols-1 gap-6 lg:grid-cols-3 lg:items-start lg:gap-8" data-live="cart">
-                <div class="lg:col-span-2">{contents}</div>
+                <div class="lg:col-span-2">
+                    <CartLines lines=cart.lines.clone() />
+                </div>
                 <CartSummary cart />
             </div>
         </InPlace>
-    }
-}
-
-#[component]
-fn EmptyCart() -> impl IntoView {
-    view! {
-        <div class="card flex flex-col items-center gap-4 py-12 text-center" data-testid="empty-cart">
-            <span aria-hidden="true" class="text-muted">
-                {icon!(ShoppingCart, 24)}
-            </span>
-            <p>"Your cart is empty."</p>
-            <a href="/" class="btn-primary">
-                "Browse products"
-            </a>
-        </div>
     }
 }
 

@@ -35,7 +35,7 @@ pub fn CheckoutSuccessPage() -> impl IntoView {
                                 <noscript>
                                     <meta http-equiv="refresh" content="3" />
                                 </noscript>
-                                <AwaitOrder>
+                                <AwaitOrder session_id=session_id() signed_in>
                                     <Confirming />
                                     <TakingLong />
                                 </AwaitOrder>
