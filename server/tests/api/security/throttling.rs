@@ -153,6 +153,10 @@ async fn one_client_cannot_make_the_catalogue_read_sold_out() {
         "canvas-tote",
     ];
     let sold_out_before = sold_out(&app).await;
+    assert_eq!(
+        sold_out_before, 1,
+        "the seed's one sold-out product is counted"
+    );
     let mut refused = 0;
     for _round in 0..3 {
         for slug in slugs {
@@ -182,12 +186,14 @@ async fn one_client_cannot_make_the_catalogue_read_sold_out() {
     );
 }
 
+/// The products the home page offers as sold out: each such tile's button is
+/// named "Sold out: <product>".
 async fn sold_out(app: &TestApp) -> usize {
     app.get("/")
         .await
         .text()
         .await
         .unwrap()
-        .matches("Sold out")
+        .matches("aria-label=\"Sold out: ")
         .count()
 }
