@@ -93,7 +93,6 @@ mod client {
     use crate::components::drawn_in_browser::{draw_order, Found};
 
     /// Whose order the page waits for.
-    #[derive(Clone)]
     pub struct Asking {
         pub session_id: String,
         pub signed_in: bool,

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
+use crate::components::live_parts::keeping_focus;
 use crate::components::{CartLines, CartSummary, OrderSuccess};
 use crate::error::AppError;
 use crate::server_fns::cart::get_cart;
@@ -35,32 +36,24 @@ pub async fn draw_cart(into: Element) -> bool {
     let Ok(into) = into.dyn_into::<HtmlElement>() else {
         return false;
     };
-    let cart = get_cart().await;
-    let Ok(cart) = cart else {
+    let Ok(cart) = get_cart().await else {
         return false;
     };
-    let focused = document()
-        .active_element()
-        .map(|element| element.id())
-        .filter(|id| !id.is_empty());
-    let shown = DRAWN_CART.with(|drawn| drawn.borrow_mut().take());
-    drop(shown);
-    into.set_inner_html("");
-    let handle = mount_to(into, move || {
-        view! {
-            <div class="flex flex-col gap-4" data-testid="drawer-cart">
-                <CartLines lines=cart.lines.clone() />
-                <CartSummary cart />
-            </div>
-        }
+    keeping_focus(move || {
+        // Taken out of the cell first: dropping it unmounts the cart shown now.
+        let shown = DRAWN_CART.with(|drawn| drawn.borrow_mut().take());
+        drop(shown);
+        into.set_inner_html("");
+        let handle = mount_to(into, move || {
+            view! {
+                <div class="flex flex-col gap-4" data-testid="drawer-cart">
+                    <CartLines lines=cart.lines.clone() />
+                    <CartSummary cart />
+                </div>
+            }
+        });
+        DRAWN_CART.with(|drawn| *drawn.borrow_mut() = Some(Box::new(handle)));
     });
-    DRAWN_CART.with(|drawn| *drawn.borrow_mut() = Some(Box::new(handle)));
-    if let Some(control) = focused
-        .and_then(|id| document().get_element_by_id(&id))
-        .and_then(|element| element.dyn_into::<HtmlElement>().ok())
-    {
-        let _ = control.focus();
-    }
     true
 }
 

@@ -17,15 +17,32 @@ pub fn elements(list: &NodeList) -> impl Iterator<Item = Element> + '_ {
     (0..list.length()).filter_map(|index| list.item(index)?.dyn_into::<Element>().ok())
 }
 
+/// Makes `change` to the page, then puts the focus back on the control that
+/// had it (found by its id, so a control drawn anew keeps it too).
+pub fn keeping_focus<T>(change: impl FnOnce() -> T) -> T {
+    let focused = document()
+        .active_element()
+        .map(|element| element.id())
+        .filter(|id| !id.is_empty());
+    let changed = change();
+    if let Some(control) = focused
+        .and_then(|id| document().get_element_by_id(&id))
+        .and_then(|element| element.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = control.focus();
+    }
+    changed
+}
+
 /// Replaces each `data-live` part of this page with its version in `page`
 /// (the content only, for a live region), keeping the focus on the control
 /// that had it.
 pub fn show(page: &Document) -> Result<(), JsValue> {
+    keeping_focus(|| replace_live_parts(page))
+}
+
+fn replace_live_parts(page: &Document) -> Result<(), JsValue> {
     let here = document();
-    let focused = here
-        .active_element()
-        .map(|element| element.id())
-        .filter(|id| !id.is_empty());
     for part in elements(&here.query_selector_all("[data-live]")?) {
         let Some(name) = part.get_attribute("data-live") else {
             continue;
@@ -38,12 +55,6 @@ pub fn show(page: &Document) -> Result<(), JsValue> {
                 part.set_outer_html(&fresh.outer_html());
             }
         }
-    }
-    if let Some(control) = focused
-        .and_then(|id| here.get_element_by_id(&id))
-        .and_then(|element| element.dyn_into::<HtmlElement>().ok())
-    {
-        control.focus()?;
     }
     Ok(())
 }
