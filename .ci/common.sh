@@ -37,6 +37,12 @@ ensure_disk_space() {
 }
 
 ensure_rust_tools() {
+  # SQLite and jemalloc (the server's allocator) are built from C, jemalloc with make.
+  if ! command -v make >/dev/null || ! command -v cc >/dev/null; then
+    say "Installing a C compiler and make from Debian"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q build-essential
+  fi
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
