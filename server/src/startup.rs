@@ -62,6 +62,7 @@ pub struct Application {
     header_read_timeout: std::time::Duration,
     emails: EmailSender,
     db: DatabaseConnection,
+    queries: app::ssr::db::QueryCount,
     local_stripe: Option<LocalStripe>,
 }
 
@@ -81,7 +82,8 @@ impl Application {
                 }
             })?;
         }
-        let db = app::ssr::db::connect(settings.database_url.expose()).await?;
+        let mut db = app::ssr::db::connect(settings.database_url.expose()).await?;
+        let queries = app::ssr::db::QueryCount::attach(&mut db);
         app::ssr::db::migrate(&db).await?;
         if let Err(conflict) =
             app::ssr::services::store_currency::settle(&db, settings.store_currency).await?
@@ -170,8 +172,9 @@ impl Application {
             emails: emails.clone(),
             payments: payments.clone(),
         };
-        let state = AppState {
+        let state = AppState::new(app::ssr::AppStateInner {
             db: db.clone(),
+            queries: queries.clone(),
             leptos_options,
             public_base_url: public_base_url.into(),
             payments,
@@ -187,7 +190,7 @@ impl Application {
                 currency: settings.store_currency,
                 uploads_dir: settings.data_dir.join("uploads").into(),
             },
-        };
+        });
         let guards = Guards {
             origin: crate::cross_site::origin_of(&state.public_base_url),
             headers: HeaderPolicy {
@@ -209,6 +212,7 @@ impl Application {
             emails,
             router: router(state, local_stripe.as_ref(), webhook, guards),
             db,
+            queries,
             local_stripe,
         })
     }
@@ -220,6 +224,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// How many statements the application has sent to its database.
+    pub fn queries(&self) -> &app::ssr::db::QueryCount {
+        &self.queries
     }
 
     /// The database pool the application serves from.

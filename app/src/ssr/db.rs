@@ -98,3 +98,26 @@ pub async fn adopt<E: sea_orm::EntityTrait>(
         .await?;
     Ok(())
 }
+
+/// How many statements the store has sent to its database since it started
+/// (a transaction's BEGIN and COMMIT are not statements here), for `/metrics`
+/// and the benchmark's queries-per-request figures.
+#[derive(Clone, Debug, Default)]
+pub struct QueryCount(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl QueryCount {
+    /// Counts every statement `db` runs from now on, and every clone of it made
+    /// after this call.
+    pub fn attach(db: &mut DatabaseConnection) -> Self {
+        let count = Self::default();
+        let counter = count.0.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        count
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}

@@ -15,4 +15,4 @@ pub mod shopper;
 pub mod state;
 
 pub use context::RequestContext;
-pub use state::{app_state, AppState};
+pub use state::{app_state, AppState, AppStateInner};

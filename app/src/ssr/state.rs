@@ -6,9 +6,43 @@ use std::sync::Arc;
 use crate::error::AppError;
 
 /// Everything a request needs, built once at start-up and shared by every handler.
-#[derive(Clone, axum::extract::FromRef)]
-pub struct AppState {
+/// One pointer: axum and leptos clone the state dozens of times a request (once
+/// for each route's service, each layer and each context lookup), and a clone of
+/// the fields themselves was a dozen reference counts and a copy of the Leptos
+/// settings each time.
+#[derive(Clone)]
+pub struct AppState(Arc<AppStateInner>);
+
+impl AppState {
+    pub fn new(inner: AppStateInner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+impl axum::extract::FromRef<AppState> for DatabaseConnection {
+    fn from_ref(state: &AppState) -> Self {
+        state.db.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The fields of [`AppState`].
+pub struct AppStateInner {
     pub db: DatabaseConnection,
+    /// How many statements `db` has run (see `/metrics`).
+    pub queries: crate::ssr::db::QueryCount,
     pub leptos_options: LeptosOptions,
     /// The address shoppers reach the store at, e.g. `https://shop.example.com`.
     pub public_base_url: Arc<str>,

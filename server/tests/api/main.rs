@@ -27,6 +27,7 @@ mod merge;
 mod order_status;
 mod policies;
 mod prices;
+mod queries;
 mod refunds;
 mod security;
 mod sessions;

@@ -1,0 +1,68 @@
+//! How many statements a page or an event costs the database, read from the
+//! store's own counter at `/metrics`.
+
+use crate::helpers::*;
+
+impl TestApp {
+    /// The store's statement counter, once no background work (a confirmation
+    /// email, the hourly purge at start) is still adding to it.
+    async fn settled_queries(&self) -> u64 {
+        let mut last = u64::MAX;
+        for _ in 0..200 {
+            let text = self
+                .client
+                .get(self.url("/metrics"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let count = text
+                .lines()
+                .find_map(|line| line.strip_prefix("shopfront_database_queries_total "))
+                .and_then(|n| n.trim().parse().ok())
+                .expect("the counter is in /metrics");
+            if count == last {
+                return count;
+            }
+            last = count;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the store never stopped querying its database");
+    }
+}
+
+#[tokio::test]
+async fn metrics_are_answered_only_to_this_machine_directly() {
+    let app = spawn_app().await;
+    let local = app.get("/metrics").await;
+    assert_eq!(local.status(), 200);
+    let text = local.text().await.unwrap();
+    assert!(text.contains("# TYPE shopfront_database_queries_total counter"));
+    for header in ["x-forwarded-for", "forwarded"] {
+        let proxied = app
+            .client
+            .get(app.url("/metrics"))
+            .header(header, "203.0.113.9")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(proxied.status(), 404, "through a proxy ({header})");
+    }
+}
+
+#[tokio::test]
+async fn the_home_page_reads_the_database_once() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/").await.status(), 200);
+    let before = app.settled_queries().await;
+    for _ in 0..5 {
+        let page = app.get("/").await;
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("product-grid"));
+    }
+    // Each read of /metrics costs nothing, so the difference is the pages'.
+    let after = app.settled_queries().await;
+    assert_eq!(after - before, 5, "one statement a page");
+}
