@@ -66,3 +66,35 @@ async fn the_home_page_reads_the_database_once() {
     let after = app.settled_queries().await;
     assert_eq!(after - before, 5, "one statement a page");
 }
+
+#[tokio::test]
+async fn a_redelivered_event_costs_one_lookup_and_changes_nothing() {
+    // The stand-in's own deliveries go nowhere: this test delivers the event.
+    let app =
+        spawn_app_with(&[("LOCAL_STRIPE_WEBHOOK_URL", "http://127.0.0.1:9/api/stripe")]).await;
+    app.add("stoneware-mug", "1").await;
+    let url = app.checkout_url().await;
+    let id = session_id_of(&url);
+    app.pay(&url, "4242424242424242").await;
+    let body = app.stored_event("checkout.session.completed", &id).await;
+    let first = app.post_signed(&body).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.text().await.unwrap(), "Received.");
+    assert_eq!(app.orders().await, 1);
+
+    let before = app.settled_queries().await;
+    for _ in 0..3 {
+        let again = app.post_signed(&body).await;
+        assert_eq!(again.status(), 200);
+        assert_eq!(again.text().await.unwrap(), "Already processed.");
+    }
+    let after = app.settled_queries().await;
+    assert_eq!(after - before, 3, "one lookup a redelivery");
+    assert_eq!(app.orders().await, 1);
+
+    // A redelivery whose signature is wrong is refused as before, lookup or not.
+    let forged = app
+        .post_event(&body, Some(sign("whsec_not_the_secret", now(), &body)))
+        .await;
+    assert_eq!(forged.status(), 400);
+}

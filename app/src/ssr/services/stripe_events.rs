@@ -53,3 +53,17 @@ pub async fn of_order(
         .all(db)
         .await?)
 }
+
+/// Whether event `id` has been applied: one primary-key lookup, for answering a
+/// redelivery without reading the rest of it. A `false` is only a hint; the
+/// insert in [`record`] still decides.
+pub async fn is_recorded(db: &impl ConnectionTrait, id: &str) -> Result<bool, AppError> {
+    use sea_orm::QuerySelect;
+    Ok(stripe_event::Entity::find_by_id(id.to_owned())
+        .select_only()
+        .column(stripe_event::Column::Id)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+        .is_some())
+}
