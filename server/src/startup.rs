@@ -14,7 +14,7 @@ use sea_orm::DatabaseConnection;
 use std::io;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
@@ -349,7 +349,10 @@ pub fn router(
                     guards.timeouts.request,
                 ))
                 .layer(RequestBodyTimeoutLayer::new(guards.timeouts.body))
-                .layer(CompressionLayer::new()),
+                // gzip's fastest level: the home page is 5.3 KB rather than
+                // 4.0 KB at the default level, in under half the time; the
+                // default level was two fifths of a page's instructions.
+                .layer(CompressionLayer::new().quality(CompressionLevel::Fastest)),
         )
         .with_state(state)
 }
