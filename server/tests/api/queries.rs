@@ -98,3 +98,28 @@ async fn a_redelivered_event_costs_one_lookup_and_changes_nothing() {
         .await;
     assert_eq!(forged.status(), 400);
 }
+
+#[tokio::test]
+async fn the_frame_around_an_empty_page_renders_without_the_database() {
+    let app = spawn_app().await;
+    let before = app.settled_queries().await;
+    let page = app.get("/healthz/page").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let main = &html[html.find("<main").unwrap()..html.find("</main>").unwrap()];
+    // Leptos's hydration markers are all there is in it.
+    let shown = main
+        .trim_start_matches("<main>")
+        .replace("<!>", "")
+        .replace("<!--<() />-->", "");
+    assert!(shown.is_empty(), "nothing in <main>: {main}");
+    assert!(
+        html.contains("<header") && html.contains("<footer"),
+        "the frame is all there"
+    );
+    assert_eq!(
+        app.settled_queries().await - before,
+        0,
+        "no statement for a guest"
+    );
+}
