@@ -170,13 +170,31 @@ fn free_port() -> u16 {
 }
 
 pub async fn start_server(config: &Config, database_url: &str, name: &str) -> Server {
+    start_server_under(config, database_url, name, &[]).await
+}
+
+/// The release server, run by `wrapper` (a profiler and its arguments) if any.
+pub async fn start_server_under(
+    config: &Config,
+    database_url: &str,
+    name: &str,
+    wrapper: &[&str],
+) -> Server {
     let dir = config.work.join(name);
     std::fs::create_dir_all(&dir).unwrap();
     let port = free_port();
     let address = format!("127.0.0.1:{port}");
     let log = std::fs::File::create(dir.join("server.log")).unwrap();
     let root = project_root();
-    let child = Command::new(&config.server_bin)
+    let mut command = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut command = Command::new(program);
+            command.args(args).arg(&config.server_bin);
+            command
+        }
+        None => Command::new(&config.server_bin),
+    };
+    let child = command
         .current_dir(&root)
         .env("LEPTOS_SITE_ROOT", root.join("target/site"))
         .env("DATABASE_URL", database_url)
@@ -261,6 +279,21 @@ pub fn memory(pid: u32) -> (f64, f64) {
             .map_or(f64::NAN, |kb| kb / 1024.0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Resident memory now, in MiB: anonymous (the heap, stacks) and file-backed
+/// (the pages of the binary itself that have been touched).
+pub fn memory_split(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|line| line.starts_with(name))
+            .and_then(|line| line.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    (field("RssAnon:"), field("RssFile:"))
 }
 
 /// Announces a phase with the server's memory so far, which shows where the

@@ -240,7 +240,11 @@ pub fn bench_database_name() -> String {
 }
 
 pub async fn fresh_postgres(admin: &str) -> String {
-    let name = bench_database_name();
+    fresh_postgres_named(admin, &bench_database_name()).await
+}
+
+/// A new, empty database `name` on the server `admin` connects to; its URL.
+pub async fn fresh_postgres_named(admin: &str, name: &str) -> String {
     let db = Database::connect(admin)
         .await
         .expect("BENCH_DATABASE_URL connects");
