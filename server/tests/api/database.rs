@@ -21,7 +21,7 @@ async fn pragma(txn: &DatabaseTransaction, name: &str) -> String {
 
 #[tokio::test]
 async fn every_pooled_sqlite_connection_waits_for_the_writer_and_enforces_foreign_keys() {
-    let dir = std::env::temp_dir().join(format!("shopfront-db-{}", std::process::id()));
+    let dir = crate::helpers::fresh_data_dir();
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
     let pool = db::connect(&url).await.unwrap();

@@ -374,7 +374,7 @@ pub async fn fresh_database_url() -> String {
             with_database_name(&admin_url, &name)
         }
         Err(_) => {
-            let path = std::env::temp_dir().join(format!("{name}.db"));
+            let path = run_dir().join(format!("{name}.db"));
             format!("sqlite://{}?mode=rwc", path.display())
         }
     }
@@ -412,7 +412,33 @@ pub async fn number(db: &DatabaseConnection, sql: &str) -> i64 {
 
 /// A folder no other test uses, for the files the app keeps (the stand-in's data).
 pub fn fresh_data_dir() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("shopfront_data_{}", uuid::Uuid::new_v4().simple()))
+    run_dir().join(uuid::Uuid::new_v4().simple().to_string())
+}
+
+/// One folder for this run of the tests, holding every test's files. The
+/// folders of earlier runs whose process has ended are removed the first time,
+/// so runs do not pile up test databases on the disk.
+fn run_dir() -> &'static std::path::Path {
+    static RUN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let temp = std::env::temp_dir();
+        let proc = std::path::Path::new("/proc");
+        if proc.join("self").exists() {
+            for entry in std::fs::read_dir(&temp).into_iter().flatten().flatten() {
+                let name = entry.file_name();
+                let ended = name
+                    .to_str()
+                    .and_then(|name| name.strip_prefix("shopfront-tests-"))
+                    .is_some_and(|pid| !proc.join(pid).exists());
+                if ended {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let run = temp.join(format!("shopfront-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&run).expect("the tests' temporary folder");
+        run
+    })
 }
 
 pub async fn spawn_app() -> TestApp {

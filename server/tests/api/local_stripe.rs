@@ -126,8 +126,7 @@ fn config(database_url: String, webhook_url: Option<String>) -> LocalStripeConfi
 }
 
 fn temp_database() -> String {
-    let path =
-        std::env::temp_dir().join(format!("local_stripe_{}.db", uuid::Uuid::new_v4().simple()));
+    let path = crate::helpers::fresh_data_dir().with_extension("db");
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
