@@ -267,8 +267,8 @@ pub fn logged_problems(log: &Path, from: usize) -> String {
         .join("; ")
 }
 
-/// Resident memory of a process in MiB: now (`VmRSS`) and its peak (`VmHWM`).
-pub fn memory(pid: u32) -> (f64, f64) {
+/// Two fields of a process's `/proc/<pid>/status`, in MiB.
+fn status_mib(pid: u32, names: [&str; 2]) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
@@ -278,22 +278,18 @@ pub fn memory(pid: u32) -> (f64, f64) {
             .and_then(|kb| kb.parse::<f64>().ok())
             .map_or(f64::NAN, |kb| kb / 1024.0)
     };
-    (field("VmRSS:"), field("VmHWM:"))
+    (field(names[0]), field(names[1]))
+}
+
+/// Resident memory of a process in MiB: now (`VmRSS`) and its peak (`VmHWM`).
+pub fn memory(pid: u32) -> (f64, f64) {
+    status_mib(pid, ["VmRSS:", "VmHWM:"])
 }
 
 /// Resident memory now, in MiB: anonymous (the heap, stacks) and file-backed
 /// (the pages of the binary itself that have been touched).
 pub fn memory_split(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|line| line.starts_with(name))
-            .and_then(|line| line.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
-    (field("RssAnon:"), field("RssFile:"))
+    status_mib(pid, ["RssAnon:", "RssFile:"])
 }
 
 /// Announces a phase with the server's memory so far, which shows where the
