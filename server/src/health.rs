@@ -28,6 +28,22 @@ async fn healthz(State(db): State<DatabaseConnection>) -> (StatusCode, &'static 
     }
 }
 
+/// The name of the statement counter in `/metrics`.
+const QUERIES_TOTAL: &str = "shopfront_database_queries_total";
+
+/// The statement counter read back from a `/metrics` answer, for the tests and
+/// the benchmark.
+pub fn queries_total(metrics: &str) -> Option<u64> {
+    metrics.lines().find_map(|line| {
+        let (name, value) = line.split_once(' ')?;
+        if name == QUERIES_TOTAL {
+            value.trim().parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
 /// The counters in Prometheus's text format, to a client on this machine that
 /// came through no proxy; anyone else is told there is nothing here (404).
 async fn metrics(State(state): State<AppState>, request: Request<Body>) -> Response {
@@ -42,9 +58,9 @@ async fn metrics(State(state): State<AppState>, request: Request<Body>) -> Respo
         return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
     }
     let body = format!(
-        "# HELP shopfront_database_queries_total Statements sent to the database since the server started (BEGIN and COMMIT not counted).\n\
-         # TYPE shopfront_database_queries_total counter\n\
-         shopfront_database_queries_total {}\n",
+        "# HELP {QUERIES_TOTAL} Statements sent to the database since the server started (BEGIN and COMMIT not counted).\n\
+         # TYPE {QUERIES_TOTAL} counter\n\
+         {QUERIES_TOTAL} {}\n",
         state.queries.get()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()

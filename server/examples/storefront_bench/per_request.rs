@@ -22,10 +22,7 @@ pub async fn settled_queries(client: &reqwest::Client, base: &str) -> u64 {
             .text()
             .await
             .unwrap();
-        let count = text
-            .lines()
-            .find_map(|line| line.strip_prefix("shopfront_database_queries_total "))
-            .and_then(|n| n.trim().parse().ok())
+        let count = server::health::queries_total(&text)
             .expect("the store's /metrics has its statement counter");
         if count == last {
             return count;

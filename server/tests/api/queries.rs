@@ -18,11 +18,7 @@ impl TestApp {
                 .text()
                 .await
                 .unwrap();
-            let count = text
-                .lines()
-                .find_map(|line| line.strip_prefix("shopfront_database_queries_total "))
-                .and_then(|n| n.trim().parse().ok())
-                .expect("the counter is in /metrics");
+            let count = server::health::queries_total(&text).expect("the counter is in /metrics");
             if count == last {
                 return count;
             }
