@@ -182,6 +182,7 @@ impl Application {
             trusted_proxies: settings.trusted_proxies.clone().into(),
             limits: settings.limits,
             checkout: settings.checkout.clone(),
+            catalogue: Default::default(),
             store: app::ssr::state::StoreInfo {
                 name: settings.store_name.as_str().into(),
                 email: settings.store_email.as_str().into(),

@@ -96,7 +96,9 @@ async fn upload(
         return back(&state, &slug, Some(AppError::Internal.to_string()));
     }
     let address = format!("/uploads/{}", checked.file_name);
-    match catalogue::set_image(&state.db, &owner, &slug, &address, clock::now()).await {
+    let saved = catalogue::set_image(&state.db, &owner, &slug, &address, clock::now()).await;
+    state.catalogue.invalidate();
+    match saved {
         Ok(()) => back(&state, &slug, None),
         Err(error) => back(&state, &slug, Some(error.to_string())),
     }

@@ -70,6 +70,7 @@ pub async fn admin_save_product(
         request.now,
     )
     .await;
+    request.state.catalogue.invalidate();
     let item = (!slug.is_empty()).then_some(slug.as_str());
     match &outcome {
         Ok(saved) if slug.is_empty() && shopper::wants_html() => {
@@ -103,6 +104,7 @@ pub async fn admin_adjust_stock(
         request.now,
     )
     .await;
+    request.state.catalogue.invalidate();
     form_outcome::answer(AdminAdjustStock::PATH, Some(&slug), &outcome);
     outcome
 }

@@ -56,6 +56,8 @@ pub struct AppStateInner {
     pub limits: crate::ssr::services::throttle::Limits,
     /// What Stripe Checkout collects: address countries, phone, tax.
     pub checkout: crate::ssr::services::checkout::options::CheckoutOptions,
+    /// The products on sale, as the grid and the product pages show them.
+    pub catalogue: crate::ssr::services::catalogue_cache::CatalogueCache,
     /// Who the store is, for the footer, and where its policies are kept.
     pub store: StoreInfo,
 }

@@ -17,6 +17,7 @@ mod bad_input;
 mod carts_http;
 mod catalog_api;
 mod catalog_service;
+mod catalogue_cache;
 mod checkout;
 mod currencies;
 mod database;

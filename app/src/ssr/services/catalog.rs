@@ -12,22 +12,39 @@ pub const PRODUCT_NOT_FOUND: &str = "That product is not in our catalog.";
 
 /// Every product on sale, in catalog order.
 pub async fn list_active(db: &impl ConnectionTrait) -> Result<Vec<ProductCard>, AppError> {
-    product::Entity::find()
+    active_rows(db).await?.into_iter().map(card_of).collect()
+}
+
+/// The rows of every product on sale, in catalog order: one statement.
+pub async fn active_rows(db: &impl ConnectionTrait) -> Result<Vec<product::Model>, AppError> {
+    Ok(product::Entity::find()
         .filter(product::Column::Active.eq(true))
         .order_by_asc(product::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(ProductCard {
-                price: price_of(&row)?,
-                slug: row.slug,
-                name: row.name,
-                image_path: row.image_path,
-                stock: row.stock,
-            })
-        })
-        .collect()
+        .await?)
+}
+
+/// A product as the grid shows it.
+pub fn card_of(row: product::Model) -> Result<ProductCard, AppError> {
+    Ok(ProductCard {
+        price: price_of(&row)?,
+        slug: row.slug,
+        name: row.name,
+        image_path: row.image_path,
+        stock: row.stock,
+    })
+}
+
+/// A product as its own page shows it.
+pub fn detail_of(row: &product::Model) -> Result<ProductDetail, AppError> {
+    Ok(ProductDetail {
+        price: price_of(row)?,
+        slug: row.slug.clone(),
+        name: row.name.clone(),
+        description: row.description.clone(),
+        image_path: row.image_path.clone(),
+        stock: row.stock,
+    })
 }
 
 /// One product on sale, by its slug.
@@ -62,15 +79,7 @@ pub async fn product_detail(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<ProductDetail, AppError> {
-    let row = find_active(db, slug).await?;
-    Ok(ProductDetail {
-        price: price_of(&row)?,
-        slug: row.slug,
-        name: row.name,
-        description: row.description,
-        image_path: row.image_path,
-        stock: row.stock,
-    })
+    detail_of(&find_active(db, slug).await?)
 }
 
 /// The row's price as [`Money`]; a currency the store does not know is a data error.
