@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::http::StatusCode;
-use axum::http::{HeaderName, Request};
+use axum::http::{HeaderName, Method, Request};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -274,8 +274,14 @@ pub struct Guards {
 fn request_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(state.clone());
-        let nonce = use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+        let parts = use_context::<axum::http::request::Parts>();
+        if parts
+            .as_ref()
+            .is_some_and(|parts| parts.method == Method::GET)
+        {
+            provide_context(app::ssr::context::ReadOnce::default());
+        }
+        let nonce = parts.and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
         if let Some(CspNonce(nonce)) = nonce {
             provide_context(leptos::nonce::Nonce::from_value(nonce));
         }

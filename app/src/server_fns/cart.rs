@@ -85,17 +85,15 @@ pub async fn remove_cart_line(line_id: String) -> Result<CartView, AppError> {
 /// The shopper's cart, priced from the catalog now.
 #[server(endpoint = "get_cart")]
 pub async fn get_cart() -> Result<CartView, AppError> {
-    use crate::ssr::services::cart;
     use crate::ssr::RequestContext;
-    let request = RequestContext::read().await?;
-    cart::view(request.db(), request.owner().as_ref()).await
+    RequestContext::read().await?.cart().await
 }
 
 /// Who the shopper is and how full their cart is, for the header.
 #[server(endpoint = "get_shopper")]
 pub async fn get_shopper() -> Result<ShopperView, AppError> {
     use crate::ssr::entities::user::Role;
-    use crate::ssr::services::{accounts, cart};
+    use crate::ssr::services::accounts;
     use crate::ssr::RequestContext;
     let request = RequestContext::read().await?;
     let (email, owner) = match request.user_id() {
@@ -108,6 +106,6 @@ pub async fn get_shopper() -> Result<ShopperView, AppError> {
     Ok(ShopperView {
         email,
         owner,
-        cart_count: cart::item_count(request.db(), request.owner().as_ref()).await?,
+        cart_count: request.cart().await?.item_count,
     })
 }

@@ -73,6 +73,34 @@ async fn the_grid_and_product_pages_read_the_catalogue_once_per_freshness_window
 }
 
 #[tokio::test]
+async fn a_cart_page_reads_the_session_and_the_cart_once_each() {
+    let app = spawn_app().await;
+    for slug in [
+        "stoneware-mug",
+        "linen-tea-towel",
+        "beeswax-candle",
+        "glass-carafe",
+        "merino-throw",
+    ] {
+        app.add(slug, "1").await;
+    }
+    let page = app.get("/cart").await.text().await.unwrap();
+    assert!(page.contains("Merino Wool Throw"), "five lines in the cart");
+    let before = app.settled_queries().await;
+    for _ in 0..3 {
+        let page = app.get("/cart").await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Stoneware Mug") && html.contains("Merino Wool Throw"));
+    }
+    assert_eq!(
+        app.settled_queries().await - before,
+        6,
+        "two statements a page: the header's badge and the page share one cart"
+    );
+}
+
+#[tokio::test]
 async fn a_redelivered_event_costs_one_lookup_and_changes_nothing() {
     // The stand-in's own deliveries go nowhere: this test delivers the event.
     let app =

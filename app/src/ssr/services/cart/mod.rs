@@ -8,7 +8,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QueryTrait, StatementBuilder, TransactionTrait,
 };
-use std::collections::HashMap;
 
 use crate::error::AppError;
 use crate::ssr::db::statement;
@@ -16,10 +15,12 @@ use crate::ssr::domain::Owner;
 use crate::ssr::entities::cart::{self, CartStatus};
 use crate::ssr::entities::{cart_line, checkout as checkout_row, product};
 use crate::ssr::services::{catalog, checkout};
-use crate::types::{CartLineView, CartView, Money, MAX_LINE_QUANTITY};
+use crate::types::MAX_LINE_QUANTITY;
 
 mod merge;
+mod view;
 pub use merge::{merge_guest_cart, MergeOutcome};
+pub use view::view;
 
 /// The sentence for a line the shopper does not have (or that is not theirs: the
 /// answer is the same, so nothing leaks).
@@ -308,78 +309,6 @@ async fn change_line(
     touch(&txn, cart_id, now).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// The owner's cart, priced from the catalog now.
-pub async fn view(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<CartView, AppError> {
-    let Some(owner) = owner else {
-        return Ok(CartView::empty());
-    };
-    let Some(cart) = open_cart(db, owner).await? else {
-        return Ok(CartView::empty());
-    };
-    let lines = cart_line::Entity::find()
-        .filter(cart_line::Column::CartId.eq(cart.id))
-        .order_by_asc(cart_line::Column::CreatedAt)
-        .order_by_asc(cart_line::Column::Id)
-        .all(db)
-        .await?;
-    let products = catalog::by_ids(db, lines.iter().map(|l| l.product_id)).await?;
-    // Units this cart's own live checkout holds in reserve are still the shopper's.
-    let live = checkout::live_checkout(db, cart.id).await?;
-    let reserved = match &live {
-        Some(live) => checkout::reserved_by(db, live.id).await?,
-        None => HashMap::new(),
-    };
-    let mut view = CartView {
-        cart_id: Some(cart.id),
-        notice: cart.notice,
-        payment_error: live.and_then(|live| live.last_payment_error),
-        ..CartView::empty()
-    };
-    for line in lines {
-        let Some(product) = products.get(&line.product_id) else {
-            continue;
-        };
-        let unit_price = catalog::price_of(product)?;
-        let line_total = unit_price
-            .checked_mul(i64::from(line.quantity))
-            .ok_or(AppError::Internal)?;
-        let stock = product
-            .stock
-            .saturating_add(reserved.get(&product.id).copied().unwrap_or(0));
-        let available = product.active && stock >= line.quantity;
-        if available {
-            // The first line sets the currency: the store's, whatever it is.
-            view.subtotal = if view.item_count == 0 {
-                line_total
-            } else {
-                view.subtotal.checked_add(line_total).ok_or_else(|| {
-                    tracing::error!(cart = cart.id, "cart mixes currencies or overflows");
-                    AppError::Internal
-                })?
-            };
-            view.item_count += u32::try_from(line.quantity).unwrap_or(0);
-        }
-        // Said only in the same currency: a repriced store has no "was".
-        let was_price = line
-            .added_unit_amount
-            .filter(|was| *was != unit_price.minor)
-            .map(|was| Money::new(was, unit_price.currency));
-        view.lines.push(CartLineView {
-            id: line.id,
-            slug: product.slug.clone(),
-            name: product.name.clone(),
-            image_path: product.image_path.clone(),
-            unit_price,
-            was_price,
-            quantity: line.quantity,
-            line_total,
-            max_quantity: stock.clamp(1, MAX_LINE_QUANTITY),
-            available,
-        });
-    }
-    Ok(view)
 }
 
 /// What cart `cart_id` asks to pay for, in the order the lines were added.
