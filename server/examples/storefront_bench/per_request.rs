@@ -132,7 +132,7 @@ fn total_instructions(dump: &Path) -> u64 {
 }
 
 /// Statements per request for each page and action, twenty of each, sent one
-/// at a time once the load runs are over.
+/// at a time between the load runs, while the store has nothing else to do.
 pub async fn query_probes(
     base: &str,
     db: &sea_orm::DatabaseConnection,
