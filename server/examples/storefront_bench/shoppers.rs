@@ -29,7 +29,13 @@ pub async fn add(
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }
-    let response = request.send().await.ok()?;
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(error) => {
+            eprintln!("   adding {slug} for the benchmark: {error:?}");
+            return None;
+        }
+    };
     assert_eq!(response.status(), 200, "adding {slug} for the benchmark");
     cookie_of(&response).or(cookie.map(str::to_owned))
 }
@@ -68,7 +74,15 @@ pub async fn shoppers(
             let base = base.to_owned();
             let slug = slugs[i % slugs.len()].clone();
             tasks.push(tokio::spawn(async move {
-                let cookie = add(&client, &base, None, &slug).await.unwrap();
+                // A connection the server closed as it was reused is tried again.
+                let mut cookie = None;
+                for _ in 0..3 {
+                    cookie = add(&client, &base, None, &slug).await;
+                    if cookie.is_some() {
+                        break;
+                    }
+                }
+                let cookie = cookie.expect("a guest session for the benchmark");
                 let id = if with_cart_id {
                     cart_id(&client, &base, &cookie).await
                 } else {
