@@ -105,6 +105,17 @@ struct Stand {
     stripe: LocalStripe,
     base: String,
     http: reqwest::Client,
+    /// The worker and the listener, stopped when the stand-in is dropped, as
+    /// they would be when its process exits.
+    tasks: Vec<tokio::task::AbortHandle>,
+}
+
+impl Drop for Stand {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
 }
 
 fn config(database_url: String, webhook_url: Option<String>) -> LocalStripeConfig {
@@ -140,15 +151,16 @@ async fn start_with(mut config: LocalStripeConfig) -> Stand {
     let base = format!("http://{}", listener.local_addr().unwrap());
     config.pay_base_url = base.clone();
     let stripe = LocalStripe::open(config).await.unwrap();
-    stripe.spawn_worker();
+    let worker = stripe.spawn_worker().abort_handle();
     let router = stripe
         .standalone_router::<()>()
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let listener = tokio::spawn(async move { axum::serve(listener, router).await }).abort_handle();
     Stand {
         stripe,
         base,
         http: crate::helpers::browser(),
+        tasks: vec![worker, listener],
     }
 }
 
