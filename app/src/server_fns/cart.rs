@@ -32,7 +32,7 @@ async fn add(slug: &str, quantity: &str) -> Result<u32, AppError> {
         None => Owner::of(&shopper::start_session(&request.state).await?),
     };
     cart::add_checked(request.db(), &owner, wanted, request.now).await?;
-    cart::item_count(request.db(), Some(&owner)).await
+    Ok(cart::view(request.db(), Some(&owner)).await?.item_count)
 }
 
 /// Sets a cart line's quantity: the typed `quantity`, moved by `step` (`-1`, `1`)

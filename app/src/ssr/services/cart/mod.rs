@@ -330,37 +330,6 @@ pub async fn wanted(
         .collect())
 }
 
-/// How many units the owner's cart holds, for the header badge.
-///
-/// One query on every page, counting exactly what [`view`] counts: units of lines
-/// whose product is still sold and in stock for that quantity, counting what the
-/// cart's own live checkout holds in reserve.
-///
-/// Raw SQL because it is the header's badge on every page: one statement that
-/// joins the cart, its lines, the products and the reservation, where asking the
-/// catalog and checkout services would cost four round trips a page.
-pub async fn item_count(db: &impl ConnectionTrait, owner: Option<&Owner>) -> Result<u32, AppError> {
-    let Some(owner) = owner else {
-        return Ok(0);
-    };
-    let row = db
-        .query_one_raw(statement(
-            db,
-            "SELECT COALESCE(SUM(l.quantity), 0) AS units FROM cart_lines l \
-             JOIN carts c ON c.id = l.cart_id JOIN products p ON p.id = l.product_id \
-             WHERE c.open_key = $1 AND p.active AND p.stock + COALESCE((SELECT SUM(r.quantity) \
-             FROM checkout_lines r JOIN checkouts k ON k.id = r.checkout_id \
-             WHERE k.live_cart_id = c.id AND r.product_id = p.id), 0) >= l.quantity",
-            vec![owner.open_key().into()],
-        ))
-        .await?;
-    let units: i64 = match row {
-        Some(row) => row.try_get("", "units")?,
-        None => 0,
-    };
-    u32::try_from(units).map_err(|_| AppError::Internal)
-}
-
 /// The bought units leave the cart that paid (or, after a sign-in, the account's
 /// open cart): a line bought whole is deleted, a line the shopper has since raised
 /// keeps the difference.
