@@ -80,10 +80,16 @@ impl CatalogueCache {
         current.then_some(held)
     }
 
+    /// The reading, fresh. Most requests find it so; reading the database again
+    /// is boxed, so their futures stay small (the page's future moves by value).
     async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Reading>, AppError> {
-        if let Some(reading) = self.fresh() {
-            return Ok(reading);
+        match self.fresh() {
+            Some(reading) => Ok(reading),
+            None => Box::pin(self.read_again(db)).await,
         }
+    }
+
+    async fn read_again(&self, db: &impl ConnectionTrait) -> Result<Arc<Reading>, AppError> {
         let _reading = self.reader.lock().await;
         if let Some(reading) = self.fresh() {
             return Ok(reading);
