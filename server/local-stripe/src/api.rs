@@ -2,7 +2,7 @@
 //! PaymentIntents, with Stripe's authentication, errors, request ids and
 //! idempotency keys.
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -10,12 +10,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use subtle::ConstantTimeEq;
 
 use super::error::ApiError;
 use super::form::{self, Param};
+use super::idempotency::idempotent;
 use super::params::Expand;
 use super::{ids, store, LocalStripe};
 use super::{render, API_VERSION};
@@ -163,115 +163,6 @@ pub(crate) fn params(
     Ok(params)
 }
 
-pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    match headers.get("idempotency-key") {
-        None => Ok(None),
-        Some(value) => {
-            let key = value
-                .to_str()
-                .map_err(|_| ApiError::state("Invalid Idempotency-Key header."))?;
-            if key.is_empty() || key.len() > 255 {
-                return Err(ApiError::state(
-                    "Idempotency-Key must be between 1 and 255 characters long.",
-                ));
-            }
-            Ok(Some(key.to_owned()))
-        }
-    }
-}
-
-/// What makes two requests "the same" for an idempotency key.
-pub(crate) fn fingerprint(method: &Method, path: &str, params: &BTreeMap<String, Param>) -> String {
-    let mut hash = Sha256::new();
-    hash.update(method.as_str());
-    hash.update(b" ");
-    hash.update(path);
-    hash.update(b"\n");
-    hash.update(format!("{params:?}"));
-    hex::encode(hash.finalize())
-}
-
-/// The first answer for a key seen before, or a 400 when it came with other parameters.
-pub(crate) async fn replay(
-    stripe: &LocalStripe,
-    key: Option<&str>,
-    fingerprint: &str,
-) -> Result<Option<Response>, ApiError> {
-    let Some(key) = key else { return Ok(None) };
-    let Some(kept) = store::remembered(stripe.db(), key).await? else {
-        return Ok(None);
-    };
-    if kept.fingerprint != fingerprint {
-        return Err(ApiError::idempotency(key));
-    }
-    let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK);
-    let mut response = Response::new(Body::from(kept.body));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert("content-type", HeaderValue::from_static("application/json"));
-    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
-    Ok(Some(response))
-}
-
-pub(crate) async fn remember(
-    stripe: &LocalStripe,
-    key: Option<&str>,
-    fingerprint: &str,
-    body: &Value,
-) -> Result<(), ApiError> {
-    if let Some(key) = key {
-        let now = stripe.now();
-        store::forget_old_keys(stripe.db(), now).await?;
-        store::remember(stripe.db(), key, fingerprint, 200, &body.to_string(), now).await?;
-    }
-    Ok(())
-}
-
-/// A POST under an `Idempotency-Key`: its parameters, the lock every change
-/// is made under, and what to remember the answer by.
-pub(crate) struct Idempotent<'a> {
-    pub params: BTreeMap<String, Param>,
-    pub writing: crate::Writing<'a>,
-    key: Option<String>,
-    fingerprint: String,
-}
-
-impl Idempotent<'_> {
-    /// Keeps `body` as the answer to this key.
-    pub async fn remember(&self, stripe: &LocalStripe, body: &Value) -> Result<(), ApiError> {
-        remember(stripe, self.key.as_deref(), &self.fingerprint, body).await
-    }
-
-    pub fn key(&self) -> Option<&str> {
-        self.key.as_deref()
-    }
-}
-
-/// Reads a POST to `path` and takes the lock; `Err(response)` replays the first
-/// answer to a key seen before.
-pub(crate) async fn idempotent<'a>(
-    stripe: &'a LocalStripe,
-    method: &Method,
-    path: &str,
-    headers: &HeaderMap,
-    query: Option<&str>,
-    body: &[u8],
-) -> Result<Result<Idempotent<'a>, Response>, ApiError> {
-    let params = params(query, body)?;
-    let key = idempotency_key(headers)?;
-    let fingerprint = fingerprint(method, path, &params);
-    let writing = stripe.lock().await;
-    if let Some(response) = replay(stripe, key.as_deref(), &fingerprint).await? {
-        return Ok(Err(response));
-    }
-    Ok(Ok(Idempotent {
-        params,
-        writing,
-        key,
-        fingerprint,
-    }))
-}
-
 async fn create_session(
     State(stripe): State<LocalStripe>,
     Extension(request_id): Extension<RequestId>,
@@ -295,11 +186,13 @@ async fn create_session(
         Err(replayed) => return Ok(replayed),
     };
     let expand = Expand::from_params(&request.params)?;
-    let session = stripe
-        .create_session(&request.writing, &request.params)
+    let creating = stripe.creating().await;
+    let (session, body) = stripe
+        .create_session(&creating, &request, |session| {
+            stripe.render_session(session, expand, None)
+        })
         .await?;
-    let body = stripe.render_session(&session, expand, None);
-    request.remember(&stripe, &body).await?;
+    drop(creating);
     drop(request);
     tracing::debug!(request = %request_id.0, session = %session.id, path = %uri.path(), "local Stripe: session created");
     Ok(json(StatusCode::OK, &body))
@@ -447,8 +340,9 @@ async fn expire_session(
     if let Some(unknown) = request.params.keys().find(|k| k.as_str() != "expand") {
         return Err(ApiError::unknown(unknown));
     }
+    let writing = stripe.lock().await;
     let session = stripe
-        .expire_session(&request.writing, &id, Some((&request_id.0, request.key())))
+        .expire_session(&writing, &id, Some((&request_id.0, request.key())))
         .await?;
     let body = stripe.render_session(&session, expand, None);
     request.remember(&stripe, &body).await?;

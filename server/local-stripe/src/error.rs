@@ -124,6 +124,21 @@ impl ApiError {
         }
     }
 
+    /// An idempotency key whose first request is still being answered: 409,
+    /// as Stripe answers a second request sent before the first one's answer.
+    pub fn key_in_use(key: &str) -> Self {
+        Self {
+            status: StatusCode::CONFLICT,
+            kind: "idempotency_error",
+            code: Some("idempotency_key_in_use"),
+            decline_code: None,
+            param: None,
+            message: format!(
+                "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): {key}. Please try again later."
+            ),
+        }
+    }
+
     /// Something broke inside the stand-in itself.
     pub fn internal() -> Self {
         Self {

@@ -20,6 +20,7 @@ pub mod discounts;
 pub mod error;
 pub mod form;
 mod html;
+mod idempotency;
 pub mod ids;
 pub mod objects;
 pub mod pages;
@@ -36,16 +37,15 @@ mod worker;
 pub use secret::Secret;
 
 use axum::Router;
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, MutexGuard, Notify};
+use tokio::sync::{Notify, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use error::ApiError;
-use form::Param;
 use objects::{PaymentIntentRecord, SessionRecord, SessionStatus};
 
 /// The Stripe API version the stand-in speaks: the one async-stripe is built for.
@@ -119,16 +119,23 @@ pub struct LocalStripe {
 struct Inner {
     config: LocalStripeConfig,
     db: DatabaseConnection,
-    /// Every change happens under this lock, so idempotency checks, payments and
-    /// expiry never interleave.
-    writer: Mutex<()>,
+    /// Payments, refunds, disputes and expiry read an object and then change
+    /// it; they take this lock whole, so they never interleave. Creating a
+    /// session changes nothing that exists, so creations share it and run side
+    /// by side, waiting only while one of those changes is made.
+    writer: RwLock<()>,
+    /// The idempotency keys whose first request is still being answered.
+    in_flight: std::sync::Mutex<HashSet<String>>,
     wake: Notify,
     clock_offset: AtomicI64,
     http: reqwest::Client,
 }
 
-/// Proof that the caller holds the stand-in's write lock.
-pub type Writing<'a> = MutexGuard<'a, ()>;
+/// Proof that the caller holds the stand-in's write lock whole.
+pub type Writing<'a> = RwLockWriteGuard<'a, ()>;
+
+/// Proof that the caller shares the write lock with other session creations.
+pub type Creating<'a> = RwLockReadGuard<'a, ()>;
 
 /// The result of paying on the hosted page.
 #[derive(Debug)]
@@ -158,7 +165,8 @@ impl LocalStripe {
             inner: Arc::new(Inner {
                 config,
                 db,
-                writer: Mutex::new(()),
+                writer: RwLock::new(()),
+                in_flight: std::sync::Mutex::default(),
                 wake: Notify::new(),
                 clock_offset: AtomicI64::new(0),
                 http,
@@ -199,7 +207,28 @@ impl LocalStripe {
     /// Holds every change the stand-in makes until the guard drops: its calls
     /// wait meanwhile, as a slow Stripe's would (tests use it to stall Stripe).
     pub async fn lock(&self) -> Writing<'_> {
-        self.inner.writer.lock().await
+        self.inner.writer.write().await
+    }
+
+    /// Marks `key` as being answered; false when it already is.
+    pub(crate) fn hold_key(&self, key: &str) -> bool {
+        self.in_flight().insert(key.to_owned())
+    }
+
+    pub(crate) fn release_key(&self, key: &str) {
+        self.in_flight().remove(key);
+    }
+
+    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Shares the write lock with other session creations.
+    pub(crate) async fn creating(&self) -> Creating<'_> {
+        self.inner.writer.read().await
     }
 
     /// The routes for mounting in the store: the API under `/local-stripe/v1`.
@@ -233,16 +262,23 @@ impl LocalStripe {
         store::payment_intent(self.db(), id).await
     }
 
-    /// Creates a Checkout Session from a request's parameters.
+    /// Creates a Checkout Session from a request's parameters, and keeps the
+    /// answer, `render`ed from it, under the request's idempotency key in the
+    /// same transaction.
     pub(crate) async fn create_session(
         &self,
-        _writing: &Writing<'_>,
-        params: &BTreeMap<String, Param>,
-    ) -> Result<SessionRecord, ApiError> {
-        let session = params::session::new_session(params, self.now())?;
-        store::save_session(self.db(), &session).await?;
+        _creating: &Creating<'_>,
+        request: &idempotency::Idempotent,
+        render: impl FnOnce(&SessionRecord) -> Value,
+    ) -> Result<(SessionRecord, Value), ApiError> {
+        let session = params::session::new_session(&request.params, self.now())?;
+        let body = render(&session);
+        let txn = store::begin(self.db()).await?;
+        store::save_session(&txn, &session).await?;
+        request.remember_in(&txn, self.now(), &body).await?;
+        txn.commit().await?;
         tracing::info!(session = %session.id, amount = session.amount_subtotal, currency = %session.currency, "local Stripe: checkout session created");
-        Ok(session)
+        Ok((session, body))
     }
 
     /// Expires an open session through the API.
@@ -294,7 +330,7 @@ impl LocalStripe {
     ) -> Result<(), DbErr> {
         session.status = SessionStatus::Expired;
         session.pending_authentication = None;
-        let txn = self.db().begin().await?;
+        let txn = store::begin(self.db()).await?;
         if let Some(intent_id) = &session.payment_intent {
             if let Some(mut intent) = store::payment_intent(&txn, intent_id).await? {
                 if intent.status != "succeeded" {

@@ -1,7 +1,7 @@
 //! Paying on the hosted page: the card's outcome, the 3-D Secure step, and the
 //! objects and events each one leaves behind.
 
-use sea_orm::{DbErr, TransactionTrait};
+use sea_orm::DbErr;
 use serde_json::Value;
 
 use crate::objects::{self, PaymentIntentRecord, SessionRecord, SessionStatus, Settled};
@@ -53,7 +53,7 @@ impl LocalStripe {
                 Ok(Some(PayOutcome::Declined(decline)))
             }
             cards::CardOutcome::RequiresAuthentication => {
-                let txn = self.db().begin().await?;
+                let txn = store::begin(self.db()).await?;
                 let mut intent = self.intent_for(&txn, &mut session).await?;
                 intent.amount = settled.quote.amount_total;
                 intent.status = "requires_action".into();
@@ -154,7 +154,7 @@ impl LocalStripe {
         disputed: bool,
     ) -> Result<PayOutcome, DbErr> {
         let (email, name, _) = payer;
-        let txn = self.db().begin().await?;
+        let txn = store::begin(self.db()).await?;
         let mut intent = self.intent_for(&txn, session).await?;
         intent.amount = settled.quote.amount_total;
         intent.status = "succeeded".into();
@@ -210,7 +210,7 @@ impl LocalStripe {
         decline: cards::Decline,
         settled: &Settled,
     ) -> Result<(), DbErr> {
-        let txn = self.db().begin().await?;
+        let txn = store::begin(self.db()).await?;
         let mut intent = self.intent_for(&txn, session).await?;
         intent.amount = settled.quote.amount_total;
         intent.status = "requires_payment_method".into();

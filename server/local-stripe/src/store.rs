@@ -2,8 +2,8 @@
 //! undelivered events survive a restart, whatever database the store itself uses.
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
-    Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -24,6 +24,7 @@ const SCHEMA: &[&str] = &[
         status INTEGER NOT NULL,
         body TEXT NOT NULL,
         created INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ls_idempotency_created ON ls_idempotency (created)",
     "CREATE TABLE IF NOT EXISTS ls_events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
@@ -59,27 +60,48 @@ const SCHEMA: &[&str] = &[
 
 /// Opens (creating if needed) the stand-in's database.
 pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
+    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+    // Each connection to an in-memory database would be a database of its own.
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(10));
-    // One connection: every read and write queues on it, so a transaction that
-    // reads before it writes can never be refused by SQLite because the delivery
-    // worker wrote in between (and each connection to :memory: would be its own
-    // database anyway). The stand-in's load is one developer's.
-    options.max_connections(1).min_connections(1);
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(if in_memory { 1 } else { POOL_SIZE })
+        .min_connections(1)
+        // On every connection the pool opens: readers never wait for the writer,
+        // and a writer waits its turn rather than failing at once.
+        .map_sqlx_sqlite_opts(move |sqlite| {
+            let sqlite = sqlite
+                .busy_timeout(Duration::from_secs(5))
+                .synchronous(SqliteSynchronous::Normal);
+            if in_memory {
+                sqlite
+            } else {
+                sqlite.journal_mode(SqliteJournalMode::Wal)
+            }
+        });
     let db = Database::connect(options).await?;
-    for pragma in [
-        "PRAGMA journal_mode=WAL",
-        "PRAGMA busy_timeout=5000",
-        "PRAGMA synchronous=NORMAL",
-    ] {
-        db.execute_unprepared(pragma).await?;
-    }
     for statement in SCHEMA {
         db.execute_unprepared(statement).await?;
     }
     Ok(db)
+}
+
+/// Connections: sessions are created and read side by side while a payment,
+/// a refund or the delivery worker writes.
+const POOL_SIZE: u32 = 4;
+
+/// A transaction that holds SQLite's write lock from its first statement.
+/// Every transaction that writes starts so: one that read first and then
+/// wrote would be refused outright if another connection wrote in between,
+/// where this one waits for the lock.
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 pub(crate) fn stmt(sql: &str, values: Vec<Value>) -> Statement {
@@ -217,11 +239,16 @@ pub struct Remembered {
     pub body: String,
 }
 
-pub async fn remembered(db: &impl ConnectionTrait, key: &str) -> Result<Option<Remembered>, DbErr> {
+/// The answer kept for `key`, unless it was kept before `since`.
+pub async fn remembered(
+    db: &impl ConnectionTrait,
+    key: &str,
+    since: i64,
+) -> Result<Option<Remembered>, DbErr> {
     let row = db
         .query_one_raw(stmt(
-            "SELECT fingerprint, status, body FROM ls_idempotency WHERE key = $1",
-            vec![key.into()],
+            "SELECT fingerprint, status, body FROM ls_idempotency WHERE key = $1 AND created >= $2",
+            vec![key.into(), since.into()],
         ))
         .await?;
     row.map(|row| {
@@ -234,28 +261,45 @@ pub async fn remembered(db: &impl ConnectionTrait, key: &str) -> Result<Option<R
     .transpose()
 }
 
+/// Keeps the answer to `key`, in place of one kept before `stale_before`. A key
+/// still answering for a request is never overwritten: that is an error.
 pub async fn remember(
     db: &impl ConnectionTrait,
     key: &str,
-    fingerprint: &str,
-    status: u16,
-    body: &str,
+    kept: &Remembered,
     now: i64,
+    stale_before: i64,
 ) -> Result<(), DbErr> {
-    db.execute_raw(stmt(
-        "INSERT INTO ls_idempotency (key, fingerprint, status, body, created) VALUES ($1, $2, $3, $4, $5)",
-        vec![key.into(), fingerprint.into(), i64::from(status).into(), body.into(), now.into()],
-    ))
-    .await?;
+    let done = db
+        .execute_raw(stmt(
+            "INSERT INTO ls_idempotency (key, fingerprint, status, body, created) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint,
+             status = excluded.status, body = excluded.body, created = excluded.created
+             WHERE ls_idempotency.created < $6",
+            vec![
+                key.into(),
+                kept.fingerprint.clone().into(),
+                i64::from(kept.status).into(),
+                kept.body.clone().into(),
+                now.into(),
+                stale_before.into(),
+            ],
+        ))
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbErr::Custom(format!(
+            "the answer to idempotency key {key} is already kept"
+        )));
+    }
     Ok(())
 }
 
-/// Stripe forgets idempotency keys after 24 hours.
-pub async fn forget_old_keys(db: &impl ConnectionTrait, now: i64) -> Result<u64, DbErr> {
+/// Forgets the answers kept before `stale_before`.
+pub async fn forget_old_keys(db: &impl ConnectionTrait, stale_before: i64) -> Result<u64, DbErr> {
     let done = db
         .execute_raw(stmt(
             "DELETE FROM ls_idempotency WHERE created < $1",
-            vec![(now - 24 * 60 * 60).into()],
+            vec![stale_before.into()],
         ))
         .await?;
     Ok(done.rows_affected())

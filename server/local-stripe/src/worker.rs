@@ -9,10 +9,21 @@ use super::{now_ms, signature, store, LocalStripe};
 /// How often the worker looks for expired sessions when nothing wakes it.
 const TICK: Duration = Duration::from_millis(500);
 
+/// How often answers kept past their 24 hours are deleted (they are never
+/// replayed once past them, deleted or not).
+const FORGET_EVERY: Duration = Duration::from_secs(60);
+
 pub async fn run(stripe: LocalStripe) {
+    let mut forgot: Option<Instant> = None;
     loop {
         if let Err(err) = stripe.expire_due_sessions().await {
             tracing::warn!(error = %err, "local Stripe: could not expire sessions");
+        }
+        if forgot.is_none_or(|at| at.elapsed() >= FORGET_EVERY) {
+            forgot = Some(Instant::now());
+            if let Err(err) = forget_old_keys(&stripe).await {
+                tracing::warn!(error = %err, "local Stripe: could not forget old idempotency keys");
+            }
         }
         if let Err(err) = deliver_due(&stripe).await {
             tracing::warn!(error = %err, "local Stripe: could not deliver events");
@@ -31,6 +42,11 @@ pub async fn run(stripe: LocalStripe) {
             _ = stripe.inner.wake.notified() => {}
         }
     }
+}
+
+/// Stripe forgets an idempotency key's answer after 24 hours.
+async fn forget_old_keys(stripe: &LocalStripe) -> Result<u64, sea_orm::DbErr> {
+    store::forget_old_keys(stripe.db(), stripe.now() - crate::idempotency::KEPT_FOR).await
 }
 
 /// Posts every event that is due, one after another, oldest first.

@@ -10,8 +10,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use super::{charge_json, dispute_json, refund_json, RefundRequest};
-use crate::api::{idempotent, json as reply, RequestId};
+use crate::api::{json as reply, RequestId};
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::{params as read, LocalStripe};
 
 #[derive(Debug, Deserialize)]
@@ -57,9 +58,10 @@ pub async fn create_refund(
             format!("Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer (got {reason})."),
         ));
     }
+    let writing = stripe.lock().await;
     let refund = stripe
         .create_refund(
-            &idempotent.writing,
+            &writing,
             RefundRequest {
                 payment_intent: request.payment_intent,
                 charge: request.charge,

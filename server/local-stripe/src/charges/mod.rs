@@ -5,7 +5,7 @@
 pub mod api;
 mod render;
 
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -13,7 +13,7 @@ pub use render::{charge_json, dispute_json, refund_json};
 
 use crate::error::ApiError;
 use crate::objects::PaymentIntentRecord;
-use crate::store::{bodies_of, body_of, encode, stmt};
+use crate::store::{self, bodies_of, body_of, encode, stmt};
 use crate::{ids, LocalStripe, Writing};
 
 /// A successful card payment.
@@ -367,7 +367,7 @@ impl LocalStripe {
             metadata: request.metadata,
         };
         charge.amount_refunded += amount;
-        let txn = db.begin().await?;
+        let txn = store::begin(db).await?;
         save_refund(&txn, &refund).await?;
         save_charge(&txn, &charge).await?;
         self.emit(
@@ -407,7 +407,7 @@ impl LocalStripe {
             return Ok(Some(dispute));
         }
         dispute.status = if won { "won" } else { "lost" }.to_owned();
-        let txn = self.db().begin().await?;
+        let txn = store::begin(self.db()).await?;
         save_dispute(&txn, &dispute).await?;
         let object = dispute_json(&dispute, self.now());
         self.emit(

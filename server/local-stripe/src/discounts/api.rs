@@ -10,9 +10,10 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::{CouponRecord, PromotionCodeRecord};
-use crate::api::{idempotent, json as reply, limit, params};
+use crate::api::{json as reply, limit, params};
 use crate::error::ApiError;
 use crate::form::Param;
+use crate::idempotency::idempotent;
 use crate::{ids, params as read, LocalStripe};
 
 #[derive(Debug, Deserialize)]
@@ -211,6 +212,7 @@ pub async fn create_coupon(
         Err(replayed) => return Ok(replayed),
     };
     let coupon = new_coupon(read::read(&request.params)?, stripe.now())?;
+    let _writing = stripe.lock().await;
     if super::coupon(stripe.db(), &coupon.id).await?.is_some() {
         return Err(already_exists("id", "Coupon already exists.".to_owned()));
     }
@@ -263,6 +265,8 @@ pub async fn create_promotion_code(
     let coupon_id = promotion
         .coupon
         .ok_or_else(|| ApiError::missing("promotion[coupon]"))?;
+    // Held to the end: the check for an active code and the new one's save.
+    let _writing = stripe.lock().await;
     let now = stripe.now();
     let coupon = super::coupon(stripe.db(), &coupon_id)
         .await?
