@@ -101,6 +101,23 @@ async fn a_cart_page_reads_the_session_and_the_cart_once_each() {
 }
 
 #[tokio::test]
+async fn adding_to_a_cart_costs_five_statements() {
+    let app = spawn_app().await;
+    app.add("stoneware-mug", "1").await;
+    let before = app.settled_queries().await;
+    // A new line, then more of a line the cart holds.
+    app.add("linen-tea-towel", "1").await;
+    app.add("stoneware-mug", "2").await;
+    assert_eq!(
+        app.settled_queries().await - before,
+        10,
+        "the session, the product, the cart (made or touched), the line, and the badge's count"
+    );
+    let cart = app.cart().await;
+    assert_eq!(cart["item_count"], 4, "every unit arrived");
+}
+
+#[tokio::test]
 async fn a_redelivered_event_costs_one_lookup_and_changes_nothing() {
     // The stand-in's own deliveries go nowhere: this test delivers the event.
     let app =

@@ -5,8 +5,8 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QueryTrait, StatementBuilder, TransactionTrait,
+    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QueryTrait, StatementBuilder, TransactionTrait,
 };
 
 use crate::error::AppError;
@@ -91,6 +91,39 @@ async fn ensure_open_cart(
         .ok_or(AppError::Internal)
 }
 
+/// The owner's open cart, made if there is none, and marked changed now (its
+/// one-time notice read); its id.
+///
+/// Raw SQL because it is one statement where finding, making and touching the
+/// cart were three, on every add; and the query builder cannot return the row
+/// an upsert updated on SQLite.
+async fn touch_open_cart(
+    db: &impl ConnectionTrait,
+    owner: &Owner,
+    now: i64,
+) -> Result<i32, AppError> {
+    let (user_id, session_id) = owner.columns();
+    let row = db
+        .query_one_raw(statement(
+            db,
+            "INSERT INTO carts (user_id, session_id, open_key, status, notice, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, NULL, $5, $6) \
+             ON CONFLICT (open_key) DO UPDATE SET updated_at = excluded.updated_at, notice = NULL \
+             RETURNING id",
+            vec![
+                user_id.into(),
+                session_id.into(),
+                owner.open_key().into(),
+                CartStatus::Open.to_value().into(),
+                now.into(),
+                now.into(),
+            ],
+        ))
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(row.try_get("", "id")?)
+}
+
 async fn open_cart(
     db: &impl ConnectionTrait,
     owner: &Owner,
@@ -146,7 +179,7 @@ pub async fn add_checked(
     let ceiling = product.stock.min(MAX_LINE_QUANTITY);
 
     let txn = db.begin().await?;
-    let cart_id = ensure_open_cart(&txn, owner, now).await?;
+    let cart_id = touch_open_cart(&txn, owner, now).await?;
     let line = NewUnits {
         cart_id,
         product_id: product.id,
@@ -174,7 +207,6 @@ pub async fn add_checked(
             )
         }));
     }
-    touch(&txn, cart_id, now).await?;
     txn.commit().await?;
     Ok(())
 }
