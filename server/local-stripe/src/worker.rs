@@ -93,8 +93,11 @@ async fn deliver_due(stripe: &LocalStripe) -> Result<(), sea_orm::DbErr> {
                         now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX)
                     })
                 };
+            // The attempt and the event's new state together: the log never
+            // shows one without the other.
+            let txn = store::begin(stripe.db()).await?;
             store::record_attempt(
-                stripe.db(),
+                &txn,
                 store::Attempt {
                     event_id: &event.id,
                     at_ms: started_ms,
@@ -106,6 +109,7 @@ async fn deliver_due(stripe: &LocalStripe) -> Result<(), sea_orm::DbErr> {
                 delivered,
             )
             .await?;
+            txn.commit().await?;
             if delivered {
                 tracing::debug!(event = %event.id, status, "local Stripe: event delivered");
             } else {

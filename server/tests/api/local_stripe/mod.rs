@@ -179,6 +179,19 @@ impl Stand {
             .unwrap()
     }
 
+    /// The event log once it says `shown`: the worker records an attempt just
+    /// after the endpoint has answered it.
+    async fn events_page_showing(&self, shown: &str) -> String {
+        for _ in 0..200 {
+            let log = self.events_page().await;
+            if log.contains(shown) {
+                return log;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the event log never showed {shown:?}");
+    }
+
     async fn post(&self, path: &str, body: &str) -> reqwest::Response {
         self.http
             .post(format!("{}{path}", self.base))
@@ -1021,7 +1034,7 @@ async fn a_failing_endpoint_gets_the_event_again_with_backoff_until_it_answers_2
         "two refusals, then delivered"
     );
 
-    let log = stand.events_page().await;
+    let log = stand.events_page_showing("Delivered").await;
     assert!(log.contains("checkout.session.expired"));
     assert_eq!(
         log.matches(r#"<span class="bad">500</span>"#).count(),
@@ -1029,7 +1042,6 @@ async fn a_failing_endpoint_gets_the_event_again_with_backoff_until_it_answers_2
         "both refusals are listed"
     );
     assert!(log.contains(r#"<span class="ok">200</span>"#));
-    assert!(log.contains("Delivered"));
 
     // Resend from the log: delivered once more.
     let event_id = events[0]["id"].as_str().unwrap();
@@ -1072,8 +1084,7 @@ async fn an_endpoint_that_never_answers_2xx_is_given_up_on_after_the_last_attemp
         5,
         "max_attempts, then no more"
     );
-    let log = stand.events_page().await;
-    assert!(log.contains("Failed"));
+    stand.events_page_showing("Failed").await;
 }
 
 #[tokio::test]
