@@ -19,7 +19,8 @@ pub fn Header(shopper: Resource<Result<ShopperView, crate::error::AppError>>) ->
                 </a>
                 <nav aria-label="Account and cart" class="flex items-center gap-1">
                     <Transition fallback=|| view! { <CartLink count=0 /> }>
-                        {move || Suspend::new(async move {
+                        // A Suspend, not a closure making one: see `pages`.
+                        {Suspend::new(async move {
                             let shopper = shopper.await.unwrap_or_default();
                             view! {
                                 <AccountMenu email=shopper.email owner=shopper.owner />

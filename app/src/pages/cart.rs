@@ -16,7 +16,7 @@ pub fn CartPage() -> impl IntoView {
         <section class="page">
             <h1 class="page-title mb-6">"Your cart"</h1>
             <Suspense fallback=|| view! { <p class="caption">"Loading your cart…"</p> }>
-                {move || Suspend::new(async move {
+                {Suspend::new(async move {
                     match cart.await {
                         Ok(cart) => {
                             view! {

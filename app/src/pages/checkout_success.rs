@@ -22,7 +22,7 @@ pub fn CheckoutSuccessPage() -> impl IntoView {
         <Title text="Thank you for your order" />
         <section class="page">
             <Suspense fallback=|| view! { <Confirming /> }>
-                {move || Suspend::new(async move {
+                {Suspend::new(async move {
                     let signed_in = shopper.await.map(|s| s.email.is_some()).unwrap_or(false);
                     match result.await {
                         Ok(CheckoutResult::Placed(order)) => {

@@ -1,4 +1,10 @@
 //! One route a file.
+//!
+//! A page's `<Suspense>` holds a `Suspend` itself, never a closure that makes
+//! one (`move || Suspend::new(..)`). Pages are drawn on the server only, where
+//! nothing re-runs them, and Suspense walks its children three times (to find
+//! their resources, to check again once they are loaded, and to draw them): a
+//! closure would build the whole page three times to draw it once.
 
 mod account;
 mod admin;

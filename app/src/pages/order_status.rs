@@ -20,7 +20,7 @@ pub fn OrderStatusPage() -> impl IntoView {
         <Title text="Your order" />
         <section class="page">
             <Suspense fallback=|| view! { <p class="caption">"Loading your order…"</p> }>
-                {move || Suspend::new(async move {
+                {Suspend::new(async move {
                     match order.await {
                         Ok(order) => {
                             view! {

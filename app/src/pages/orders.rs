@@ -18,7 +18,7 @@ pub fn OrdersPage() -> impl IntoView {
         <section class="page">
             <h1 class="page-title mb-6">"Your orders"</h1>
             <Suspense fallback=|| view! { <p class="caption">"Loading your orders…"</p> }>
-                {move || Suspend::new(async move {
+                {Suspend::new(async move {
                     match orders.await {
                         Ok(orders) if orders.is_empty() => {
                             view! {
@@ -82,7 +82,7 @@ pub fn OrderPage() -> impl IntoView {
         <Title text="Your order" />
         <section class="page">
             <Suspense fallback=|| view! { <p class="caption">"Loading your order…"</p> }>
-                {move || Suspend::new(async move {
+                {Suspend::new(async move {
                     match order.await {
                         Ok(order) => {
                             view! {

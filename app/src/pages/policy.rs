@@ -15,7 +15,7 @@ pub fn PolicyPage() -> impl IntoView {
     view! {
         <section class="page">
             <Suspense fallback=|| view! { <p class="caption">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {Suspend::new(async move {
                     match policy.await {
                         Ok(policy) => {
                             view! {

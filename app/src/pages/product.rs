@@ -19,7 +19,7 @@ pub fn ProductPage() -> impl IntoView {
     let product = Resource::new(slug, get_product);
     view! {
         <Suspense fallback=|| view! { <p class="page caption">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match product.await {
                     Ok(product) => view! { <ProductView product /> }.into_any(),
                     Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),

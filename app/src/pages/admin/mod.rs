@@ -47,7 +47,7 @@ where
         <Title text=title />
         <section class="page">
             <Suspense fallback=move || view! { <p class="caption">{loading}</p> }>
-                {move || Suspend::new(async move {
+                {Suspend::new(async move {
                     match data.await {
                         Ok(value) => render(value).into_any(),
                         Err(error) => view! { <AdminError error /> }.into_any(),
