@@ -2,15 +2,13 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::components::{FormResult, InPlace, ProductTile};
+use crate::components::{FormResult, InPlace};
 use crate::pages::ErrorPanel;
 use crate::server_fns::cart::AddToCart;
-use crate::server_fns::catalog::list_products;
 
 /// `/`: the product grid.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let products = Resource::new(|| (), |_| list_products());
     view! {
         <Title text="Shop" />
         <section class="page">
@@ -22,26 +20,16 @@ pub fn HomePage() -> impl IntoView {
             // once, above the grid; each tile reports its own.
             <FormResult forms=vec![AddToCart::url()] class="mb-6" message_testid="page-result" />
             <Suspense fallback=|| view! { <p class="caption">"Loading the catalog…"</p> }>
-                {move || Suspend::new(async move {
-                    match products.await {
-                        Ok(list) => {
+                {Suspend::new(async move {
+                    match grid::tiles().await {
+                        Ok(tiles) => {
                             view! {
                                 <InPlace>
                                     <ul
                                         class="grid grid-cols-1 gap-6 sm:grid-cols-2 lg:grid-cols-3"
                                         data-testid="product-grid"
-                                    >
-                                        {list
-                                            .into_iter()
-                                            .map(|product| {
-                                                view! {
-                                                    <li>
-                                                        <ProductTile product />
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
+                                        inner_html=tiles
+                                    />
                                 </InPlace>
                             }
                                 .into_any()
@@ -51,5 +39,62 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod grid {
+    use leptos::prelude::*;
+    use leptos::server_fn::ServerFn;
+    use std::sync::Arc;
+
+    use crate::components::{PageOutcome, ProductTile};
+    use crate::error::AppError;
+    use crate::server_fns::cart::AddToCart;
+    use crate::types::ProductCard;
+
+    /// The tiles' markup. Every shopper is shown the same tiles, drawn once
+    /// for each reading of the catalogue, unless this page was returned to
+    /// from one of their forms: then the tile it was about says how it went,
+    /// so they are drawn for this page alone.
+    pub async fn tiles() -> Result<Arc<str>, AppError> {
+        let state = crate::ssr::app_state()?;
+        let answered_here = use_context::<PageOutcome>()
+            .and_then(|outcome| outcome.0)
+            .is_some_and(|outcome| outcome.form == AddToCart::url());
+        if answered_here {
+            return Ok(draw(state.catalogue.grid(&state.db).await?).into());
+        }
+        // Markup that other shoppers are shown too carries no form's outcome.
+        state
+            .catalogue
+            .grid_markup(&state.db, |products| {
+                Owner::new().with(|| {
+                    provide_context(PageOutcome::default());
+                    draw(products)
+                })
+            })
+            .await
+    }
+
+    /// The grid's tiles, each in its `<li>`.
+    fn draw(products: Vec<ProductCard>) -> String {
+        products
+            .into_iter()
+            .map(|product| view! { <li><ProductTile product /></li> })
+            .collect_view()
+            .to_html()
+    }
+}
+
+/// Pages are drawn on the server only.
+#[cfg(not(feature = "ssr"))]
+mod grid {
+    use std::sync::Arc;
+
+    use crate::error::AppError;
+
+    pub async fn tiles() -> Result<Arc<str>, AppError> {
+        Err(AppError::not_found("the product grid"))
     }
 }

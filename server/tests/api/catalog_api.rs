@@ -171,6 +171,43 @@ async fn a_form_posted_from_the_grid_comes_back_with_the_outcome_under_its_own_p
     assert!(tile.contains("Brass Bottle Opener is sold out."), "{tile}");
 }
 
+#[tokio::test]
+async fn a_tiles_answer_is_shown_to_the_shopper_who_used_it_once_and_to_nobody_else() {
+    let app = spawn_app().await;
+    let other = app.other_shopper();
+    let added = |html: &str| html.matches("Added to your cart.").count();
+
+    // The shopper's answer comes first, before anyone has been shown the grid.
+    let response = app
+        .form_post(
+            "add_to_cart",
+            &[("slug", "stoneware-mug"), ("quantity", "1")],
+            "/",
+        )
+        .await;
+    let html = app.page(&redirected_to(&response)).await;
+    assert!(tile_of(&html, "stoneware-mug").contains("Added to your cart."));
+    assert_eq!(
+        added(&other.page(&other.url("/")).await),
+        0,
+        "not another's"
+    );
+    assert_eq!(added(&app.page(&app.url("/")).await), 0, "shown once");
+
+    // And after: the grid everyone is shown does not hide it either.
+    let response = other
+        .form_post(
+            "add_to_cart",
+            &[("slug", "linen-tea-towel"), ("quantity", "1")],
+            "/",
+        )
+        .await;
+    let html = other.page(&redirected_to(&response)).await;
+    assert_eq!(added(&html), 1, "{html}");
+    assert!(tile_of(&html, "linen-tea-towel").contains("Added to your cart."));
+    assert_eq!(added(&app.page(&app.url("/")).await), 0, "not another's");
+}
+
 /// Where a form post was sent back to (it must be a redirect).
 fn redirected_to(response: &reqwest::Response) -> String {
     assert!(

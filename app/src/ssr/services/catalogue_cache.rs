@@ -10,7 +10,7 @@
 use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::error::AppError;
@@ -26,6 +26,8 @@ pub const FRESH_FOR: Duration = Duration::from_millis(500);
 struct Reading {
     grid: Result<Vec<ProductCard>, AppError>,
     pages: HashMap<String, Result<ProductDetail, AppError>>,
+    /// The grid's tiles as markup, drawn by the first request that wants them.
+    grid_markup: OnceLock<Arc<str>>,
     taken: Instant,
     /// The [`CatalogueCache::generation`] it was read in.
     generation: u64,
@@ -46,6 +48,22 @@ impl CatalogueCache {
     /// Every product on sale, in catalogue order.
     pub async fn grid(&self, db: &impl ConnectionTrait) -> Result<Vec<ProductCard>, AppError> {
         self.current(db).await?.grid.clone()
+    }
+
+    /// The grid drawn by `draw`, once per reading: until the catalogue is read
+    /// again, every shopper is shown the same tiles, so they are drawn once
+    /// rather than for each page.
+    pub async fn grid_markup(
+        &self,
+        db: &impl ConnectionTrait,
+        draw: impl FnOnce(Vec<ProductCard>) -> String,
+    ) -> Result<Arc<str>, AppError> {
+        let reading = self.current(db).await?;
+        let grid = reading.grid.as_ref().map_err(Clone::clone)?;
+        Ok(reading
+            .grid_markup
+            .get_or_init(|| draw(grid.clone()).into())
+            .clone())
     }
 
     /// One product on sale, by its slug.
@@ -105,6 +123,7 @@ impl CatalogueCache {
         let reading = Arc::new(Reading {
             grid,
             pages,
+            grid_markup: OnceLock::new(),
             taken,
             generation,
         });
