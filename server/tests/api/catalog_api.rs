@@ -1,6 +1,6 @@
 //! The catalog and add-to-cart server fns, called as the browser calls them.
 
-use crate::helpers::{message, spawn_app};
+use crate::helpers::{message, spawn_app, TestApp};
 use serde_json::Value;
 
 #[tokio::test]
@@ -178,34 +178,28 @@ async fn a_tiles_answer_is_shown_to_the_shopper_who_used_it_once_and_to_nobody_e
     let added = |html: &str| html.matches("Added to your cart.").count();
 
     // The shopper's answer comes first, before anyone has been shown the grid.
-    let response = app
-        .form_post(
-            "add_to_cart",
-            &[("slug", "stoneware-mug"), ("quantity", "1")],
-            "/",
-        )
-        .await;
-    let html = app.page(&redirected_to(&response)).await;
+    let html = add_from_the_grid(&app, "stoneware-mug").await;
     assert!(tile_of(&html, "stoneware-mug").contains("Added to your cart."));
-    assert_eq!(
-        added(&other.page(&other.url("/")).await),
-        0,
-        "not another's"
-    );
-    assert_eq!(added(&app.page(&app.url("/")).await), 0, "shown once");
+    assert_eq!(added(&home(&other).await), 0, "not another's");
+    assert_eq!(added(&home(&app).await), 0, "shown once");
 
     // And after: the grid everyone is shown does not hide it either.
-    let response = other
-        .form_post(
-            "add_to_cart",
-            &[("slug", "linen-tea-towel"), ("quantity", "1")],
-            "/",
-        )
-        .await;
-    let html = other.page(&redirected_to(&response)).await;
+    let html = add_from_the_grid(&other, "linen-tea-towel").await;
     assert_eq!(added(&html), 1, "{html}");
     assert!(tile_of(&html, "linen-tea-towel").contains("Added to your cart."));
-    assert_eq!(added(&app.page(&app.url("/")).await), 0, "not another's");
+    assert_eq!(added(&home(&app).await), 0, "not another's");
+}
+
+/// The home page as `shopper` is shown it.
+async fn home(shopper: &TestApp) -> String {
+    shopper.page(&shopper.url("/")).await
+}
+
+/// Adds one `slug` from the home grid without JavaScript; the page it returns to.
+async fn add_from_the_grid(shopper: &TestApp, slug: &str) -> String {
+    let form = [("slug", slug), ("quantity", "1")];
+    let response = shopper.form_post("add_to_cart", &form, "/").await;
+    shopper.page(&redirected_to(&response)).await
 }
 
 /// Where a form post was sent back to (it must be a redirect).
