@@ -243,6 +243,17 @@ impl Stand {
             .await
             .unwrap()
     }
+
+    /// Answers the card's authentication challenge with `outcome`
+    /// (`complete` or `fail`), as the shopper's button does.
+    async fn authenticate(&self, id: &str, outcome: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/local-stripe/pay/{id}/authenticate", self.base))
+            .form(&[("outcome", outcome)])
+            .send()
+            .await
+            .unwrap()
+    }
 }
 
 // ---------------------------------------------------------------- the schema

@@ -239,23 +239,11 @@ async fn a_card_asking_for_3d_secure_pays_once_approved() {
         .await
         .unwrap()
         .contains("Complete authentication"));
-    let failed = stand
-        .http
-        .post(format!("{}/local-stripe/pay/{id}/authenticate", stand.base))
-        .form(&[("outcome", "fail")])
-        .send()
-        .await
-        .unwrap();
+    let failed = stand.authenticate(&id, "fail").await;
     assert_eq!(failed.status(), 200);
     assert_eq!(stand.session(&id).await["status"], "open");
     assert_eq!(stand.pay(&id, "4000002500003155").await.status(), 200);
-    let approved = stand
-        .http
-        .post(format!("{}/local-stripe/pay/{id}/authenticate", stand.base))
-        .form(&[("outcome", "complete")])
-        .send()
-        .await
-        .unwrap();
+    let approved = stand.authenticate(&id, "complete").await;
     assert_eq!(approved.status(), 303);
     assert_eq!(stand.session(&id).await["payment_status"], "paid");
 }
