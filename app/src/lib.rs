@@ -1,7 +1,7 @@
 //! Shopfront: the Leptos app. The server renders every page; the browser
 //! hydrates three small islands: `InPlace` (the forms inside it answer in place),
-//! `CartDrawer` (the header's cart as a drawer) and `AwaitOrder` (the success page
-//! while Stripe confirms).
+//! `CartDrawer` (the header's cart as a drawer) and `AskForOrder` (inside
+//! `AwaitOrder`, the success page while Stripe confirms).
 
 // Leptos' statically typed views nest deeply; erasing them everywhere would cost speed.
 #![recursion_limit = "256"]

@@ -4,16 +4,16 @@ use lucide_leptos::{Clock, LoaderCircle};
 use crate::icon;
 
 /// The success page while Stripe is still confirming the payment: "We are
-/// confirming your payment". Hydrated, the island asks `create_order` with a
-/// growing pause (see [`next_pause_ms`]), and as soon as the order exists the
-/// browser draws its [`OrderSuccess`](crate::components::OrderSuccess) in this
-/// one's place, without a reload (see
-/// [`drawn_in_browser`](crate::components::drawn_in_browser)). After a minute it
-/// says what to do instead. Without JavaScript the page refreshes itself (a
-/// `<noscript>` meta refresh beside it).
+/// confirming your payment". Hydrated, its island ([`AskForOrder`]) asks
+/// `create_order` with a growing pause (see [`next_pause_ms`]), and as soon as
+/// the order exists the browser draws its
+/// [`OrderSuccess`](crate::components::OrderSuccess) in this one's place, without
+/// a reload (see [`drawn_in_browser`](crate::components::drawn_in_browser)).
+/// After a minute it says what to do instead. Without JavaScript the page
+/// refreshes itself (a `<noscript>` meta refresh beside it).
 ///
 /// Its children are [`Confirming`] and [`TakingLong`], rendered by the server.
-#[island]
+#[component]
 pub fn AwaitOrder(
     /// The Checkout Session the shopper paid through.
     session_id: String,
@@ -21,22 +21,26 @@ pub fn AwaitOrder(
     signed_in: bool,
     children: Children,
 ) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    client::ask(
-        client::Asking {
-            session_id,
-            signed_in,
-        },
-        0,
-        0,
-    );
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (session_id, signed_in);
     view! {
-        <div data-await-order="" class="contents">
-            {children()}
+        <div
+            data-await-order=""
+            data-session-id=session_id
+            data-signed-in=signed_in.then_some("")
+            class="contents"
+        >
+            <AskForOrder>{children()}</AskForOrder>
         </div>
     }
+}
+
+/// The island that asks. It takes no props: whose order it waits for is read
+/// from the attributes [`AwaitOrder`] wrote, so the first load carries no code
+/// to decode props (island props arrive as JSON).
+#[island]
+pub fn AskForOrder(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    client::start();
+    children()
 }
 
 /// How long to wait before asking again, having waited `waited_ms` over
@@ -98,15 +102,37 @@ mod client {
         pub signed_in: bool,
     }
 
+    /// Starts asking, for the order [`AwaitOrder`](super::AwaitOrder) names.
+    pub fn start() {
+        let Some(waiting) = waiting() else {
+            return;
+        };
+        let Some(session_id) = waiting.get_attribute("data-session-id") else {
+            return;
+        };
+        let signed_in = waiting.has_attribute("data-signed-in");
+        ask(
+            Asking {
+                session_id,
+                signed_in,
+            },
+            0,
+            0,
+        );
+    }
+
+    fn waiting() -> Option<web_sys::Element> {
+        document()
+            .query_selector("[data-await-order]")
+            .ok()
+            .flatten()
+    }
+
     /// Asks once, then again after a pause, until the order is there or a
     /// minute has gone by.
     pub fn ask(asking: Asking, waited_ms: u32, asked: u32) {
         leptos::task::spawn_local(async move {
-            let Some(waiting) = document()
-                .query_selector("[data-await-order]")
-                .ok()
-                .flatten()
-            else {
+            let Some(waiting) = waiting() else {
                 return;
             };
             match draw_order(asking.session_id.clone(), asking.signed_in, waiting).await {
