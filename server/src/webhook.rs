@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use stripe_webhook::{Event, EventObject};
 
@@ -232,7 +232,7 @@ async fn apply(hook: &WebhookState, event: Event) -> Result<Applied, AppError> {
         }
         _ => None,
     };
-    let txn = hook.db.begin().await?;
+    let (_turn, txn) = app::ssr::db::begin_write(&hook.db).await?;
     if !stripe_events::record(&txn, event.id.as_str(), event.type_.as_str(), now).await? {
         txn.rollback().await?;
         return Ok(Applied::Duplicate);

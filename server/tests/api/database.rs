@@ -40,3 +40,37 @@ async fn every_pooled_sqlite_connection_waits_for_the_writer_and_enforces_foreig
     pool.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Writers to one SQLite file take turns in arrival order, even from two pools
+/// (two instances of the store): a second writer is not let in while the first
+/// holds its turn, and is as soon as it gives it up.
+#[tokio::test]
+async fn sqlite_writers_take_turns_across_pools_on_one_file() {
+    let dir = crate::helpers::fresh_data_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+    let (one, other) = (
+        db::connect(&url).await.unwrap(),
+        db::connect(&url).await.unwrap(),
+    );
+
+    let (turn, txn) = db::begin_write(&one).await.unwrap();
+    let mut second = tokio::spawn(async move {
+        let (_turn, txn) = db::begin_write(&other).await.unwrap();
+        txn.commit().await.unwrap();
+        other
+    });
+    // Without turns the second writer is in within a few milliseconds.
+    let let_in = tokio::time::timeout(std::time::Duration::from_millis(500), &mut second).await;
+    assert!(
+        let_in.is_err(),
+        "the second writer went in during the first one's turn"
+    );
+
+    txn.commit().await.unwrap();
+    drop(turn);
+    let other = second.await.unwrap();
+    one.close().await.unwrap();
+    other.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

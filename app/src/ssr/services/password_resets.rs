@@ -9,10 +9,10 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use crate::error::AppError;
+use crate::ssr::db::begin_write;
 use crate::ssr::entities::email::EmailKind;
 use crate::ssr::entities::{password_reset, user};
 use crate::ssr::services::{accounts, emails};
@@ -36,7 +36,7 @@ pub async fn request(db: &DatabaseConnection, email: &str, now: i64) -> Result<(
         tracing::info!("a password reset for an email with no account; answered the same");
         return Ok(());
     };
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let reset = password_reset::Entity::insert(password_reset::ActiveModel {
         user_id: Set(account.id),
         token_hash: Set(None),
@@ -107,7 +107,7 @@ pub async fn reset(
     }
     let hash = sessions::hash_token(token);
     let new_hash = accounts::hash_new_password(password).await?;
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     // The conditional update is the single use: of two racing posts, one wins.
     let spent = password_reset::Entity::update_many()
         .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))

@@ -9,11 +9,9 @@
 //! currency.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
+use crate::ssr::db::begin_write;
 use crate::ssr::entities::{checkout, product, shipping_rate};
 use crate::types::Currency;
 
@@ -89,7 +87,7 @@ pub async fn settle(
             from.code()
         ))));
     }
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     for row in &others {
         let from = Currency::from_code(&row.currency).unwrap_or(from);
         product::Entity::update_many()

@@ -6,13 +6,14 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
 use super::audit::{self, Entry};
 use super::{Actor, StoreOwner};
 use crate::error::{on_unique, AppError};
+use crate::ssr::db::begin_write;
 use crate::ssr::entities::product;
 use crate::ssr::entities::stock_movement::{self, StockReason};
 use crate::ssr::services::catalog::{price_of, PRODUCT_NOT_FOUND};
@@ -242,7 +243,7 @@ pub async fn save(
     let (name, description) = checked_text(form)?;
     let price = parse_price(form.price, currency)?;
     let key = super::order_actions::checked_key(form.key)?;
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let (slug, before) = if form.slug.trim().is_empty() {
         let slug = slug_of(&name);
         if slug.is_empty() {
@@ -359,7 +360,7 @@ pub async fn adjust_stock(
         .ok_or_else(|| {
             AppError::bad_request("Enter the change in units: 12 or +12 to add, -3 to take away.")
         })?;
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let row = by_slug(&txn, slug).await?;
     let recorded = audit::record(
         &txn,
@@ -406,7 +407,7 @@ pub async fn set_image(
     path: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let touched = product::Entity::update_many()
         .col_expr(product::Column::ImagePath, Expr::value(path))
         .filter(product::Column::Slug.eq(slug.trim()))

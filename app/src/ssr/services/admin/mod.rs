@@ -14,12 +14,11 @@ pub mod order_list;
 pub mod order_record;
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::error::AppError;
+use crate::ssr::db::begin_write;
 use crate::ssr::entities::user::{self, Role};
 use crate::ssr::services::accounts;
 use crate::ssr::sessions;
@@ -114,7 +113,7 @@ pub async fn set_role(
     now: i64,
 ) -> Result<RoleChange, AppError> {
     let email = accounts::normalize_email(email)?;
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let account = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(&txn)

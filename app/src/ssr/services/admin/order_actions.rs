@@ -5,14 +5,14 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
 };
 use serde_json::json;
 
 use super::audit::{self, order_subject, Entry};
 use super::{Actor, StoreOwner};
 use crate::error::AppError;
+use crate::ssr::db::begin_write;
 use crate::ssr::entities::email::EmailKind;
 use crate::ssr::entities::order::{self, OrderStatus};
 use crate::ssr::entities::order_item;
@@ -77,7 +77,7 @@ async fn begin_action(
     record: impl FnOnce(&order::Model) -> (Option<serde_json::Value>, Option<serde_json::Value>),
 ) -> Result<Option<(DatabaseTransaction, order::Model)>, AppError> {
     let key = checked_key(key)?;
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let order = lock_order(&txn, number).await?;
     let (before, after) = record(&order);
     let entry = Entry {
@@ -301,7 +301,7 @@ pub async fn restock(
     number: &str,
     now: i64,
 ) -> Result<Done, AppError> {
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let order = lock_order(&txn, number).await?;
     let marked = order::Entity::update_many()
         .col_expr(order::Column::RestockedAt, Expr::value(Some(now)))

@@ -3,13 +3,13 @@
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 use std::collections::HashMap;
 
 use super::ensure_open_cart;
 use crate::error::AppError;
+use crate::ssr::db::begin_write;
 use crate::ssr::domain::Owner;
 use crate::ssr::entities::cart::{self, CartStatus};
 use crate::ssr::entities::cart_line;
@@ -40,7 +40,7 @@ pub async fn merge_guest_cart(
 ) -> Result<MergeOutcome, AppError> {
     let guest = Owner::Guest(guest_session_id.to_owned());
     let account = Owner::User(user_id);
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
 
     let closed = cart::Entity::update_many()
         .col_expr(cart::Column::Status, Expr::value(CartStatus::Merged))

@@ -6,10 +6,11 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QueryTrait, StatementBuilder, TransactionTrait,
+    QueryFilter, QueryOrder, QueryTrait, StatementBuilder,
 };
 
 use crate::error::AppError;
+use crate::ssr::db::begin_write;
 use crate::ssr::db::statement;
 use crate::ssr::domain::Owner;
 use crate::ssr::entities::cart::{self, CartStatus};
@@ -178,7 +179,7 @@ pub async fn add_checked(
     let Addition { product, quantity } = wanted;
     let ceiling = product.stock.min(MAX_LINE_QUANTITY);
 
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let cart_id = touch_open_cart(&txn, owner, now).await?;
     let line = NewUnits {
         cart_id,
@@ -333,7 +334,7 @@ async fn change_line(
     now: i64,
     change: &impl StatementBuilder,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     if txn.execute(change).await?.rows_affected() == 0 {
         txn.rollback().await?;
         return Err(AppError::not_found(LINE_NOT_FOUND));

@@ -6,13 +6,14 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait, UpdateMany,
+    UpdateMany,
 };
 
 use super::by_stripe_session;
 use super::stock::return_stock;
 use crate::error::AppError;
 use crate::ssr::db::adopt;
+use crate::ssr::db::begin_write;
 use crate::ssr::entities::checkout::{self, CheckoutStatus};
 
 /// Ends a checkout that was not paid: its status becomes `status` if it is still
@@ -25,7 +26,7 @@ pub async fn release(
     from: &[CheckoutStatus],
     now: i64,
 ) -> Result<bool, AppError> {
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let released = release_in(&txn, checkout_id, status, from, now).await?;
     txn.commit().await?;
     Ok(released)

@@ -16,13 +16,14 @@ mod stripe_api;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait, TryInsertResult,
+    TryInsertResult,
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::error::AppError;
+use crate::ssr::db::begin_write;
 use crate::ssr::domain::Owner;
 use crate::ssr::entities::attempt::Action;
 use crate::ssr::entities::checkout::{self, CheckoutStatus};
@@ -186,7 +187,7 @@ async fn open(
     let rates = options::offered(db, frozen.total).await?;
     match stripe_api::create_session(gateway, reserved, &rates, now).await {
         Ok(session) => {
-            let txn = db.begin().await?;
+            let (_turn, txn) = begin_write(db).await?;
             options::record_shipping_options(&txn, checkout_id, &rates, &session.shipping_rate_ids)
                 .await?;
             checkout::Entity::update_many()
@@ -343,7 +344,7 @@ async fn reserve(
     now: i64,
 ) -> Result<Option<i32>, AppError> {
     let (user_id, guest_session_id) = payer.owner.columns();
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     // The unique `live_cart_id` decides which of two racing requests reserves.
     let inserted = checkout::Entity::insert(checkout::ActiveModel {
         cart_id: Set(cart_id),

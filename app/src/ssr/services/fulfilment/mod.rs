@@ -8,11 +8,11 @@
 //! send the confirmation.
 
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait,
-    TryInsertResult,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TryInsertResult,
 };
 
 use crate::error::AppError;
+use crate::ssr::db::begin_write;
 use crate::ssr::entities::order::{HoldReason, OrderStatus};
 use crate::ssr::entities::{checkout_line, order, order_item};
 use crate::ssr::services::email_sender::EmailSender;
@@ -67,7 +67,7 @@ pub async fn fulfil_and_confirm(
     facts: &SessionFacts,
     now: i64,
 ) -> Result<Fulfilment, AppError> {
-    let txn = db.begin().await?;
+    let (_turn, txn) = begin_write(db).await?;
     let outcome = fulfil(&txn, facts, now).await?;
     txn.commit().await?;
     confirm_after_commit(emails, &outcome);

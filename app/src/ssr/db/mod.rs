@@ -4,6 +4,9 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
+mod write_turn;
+pub use write_turn::{begin_write, WriteTurn};
+
 /// Opens a pool to `url` (SQLite or PostgreSQL), tuned for this store.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     use sea_orm::sqlx::sqlite::SqliteJournalMode;
