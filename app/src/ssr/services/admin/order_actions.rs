@@ -12,7 +12,7 @@ use serde_json::json;
 use super::audit::{self, order_subject, Entry};
 use super::{Actor, StoreOwner};
 use crate::error::AppError;
-use crate::ssr::db::begin_write;
+use crate::ssr::db::{begin_write, WriteTurn};
 use crate::ssr::entities::email::EmailKind;
 use crate::ssr::entities::order::{self, OrderStatus};
 use crate::ssr::entities::order_item;
@@ -62,7 +62,7 @@ async fn lock_order(txn: &impl ConnectionTrait, number: &str) -> Result<order::M
     order_by_number(txn, &number).await
 }
 
-/// An owner's action on one order, begun: its transaction, the order
+/// An owner's action on one order, begun: its turn at writing, its transaction, the order
 /// locked, and the audit row for the form's `key` written with what `record`
 /// says of the order before and after. `None` when that form was acted on
 /// before: nothing more is done. An error later drops the transaction, and
@@ -75,9 +75,9 @@ async fn begin_action(
     key: &str,
     now: i64,
     record: impl FnOnce(&order::Model) -> (Option<serde_json::Value>, Option<serde_json::Value>),
-) -> Result<Option<(DatabaseTransaction, order::Model)>, AppError> {
+) -> Result<Option<(WriteTurn, DatabaseTransaction, order::Model)>, AppError> {
     let key = checked_key(key)?;
-    let (_turn, txn) = begin_write(db).await?;
+    let (turn, txn) = begin_write(db).await?;
     let order = lock_order(&txn, number).await?;
     let (before, after) = record(&order);
     let entry = Entry {
@@ -91,7 +91,7 @@ async fn begin_action(
     if !audit::record(&txn, &entry, now).await? {
         return Ok(None);
     }
-    Ok(Some((txn, order)))
+    Ok(Some((turn, txn, order)))
 }
 
 /// A form's key, as the page made it.
@@ -130,13 +130,14 @@ pub async fn ship(
             "The carrier and the tracking number are at most 64 characters each.",
         ));
     }
-    let Some((txn, order)) = begin_action(db, owner, number, "order.ship", key, now, |order| {
-        (
-            Some(json!({ "shipped_at": order.shipped_at })),
-            Some(json!({ "carrier": carrier, "tracking_number": tracking_number })),
-        )
-    })
-    .await?
+    let Some((_turn, txn, order)) =
+        begin_action(db, owner, number, "order.ship", key, now, |order| {
+            (
+                Some(json!({ "shipped_at": order.shipped_at })),
+                Some(json!({ "carrier": carrier, "tracking_number": tracking_number })),
+            )
+        })
+        .await?
     else {
         return Ok(Done::Already);
     };
@@ -359,7 +360,7 @@ pub async fn resend_confirmation(
 ) -> Result<Done, AppError> {
     let key = checked_key(key)?;
     let action = "order.resend_confirmation";
-    let Some((txn, order)) = begin_action(db, owner, number, action, key, now, |order| {
+    let Some((_turn, txn, order)) = begin_action(db, owner, number, action, key, now, |order| {
         (None, Some(json!({ "to": order.email })))
     })
     .await?
@@ -392,14 +393,15 @@ pub async fn release(
     key: &str,
     now: i64,
 ) -> Result<Done, AppError> {
-    let Some((txn, order)) = begin_action(db, owner, number, "order.release", key, now, |order| {
-        let reason = order.hold_reason.map(|r| format!("{r:?}"));
-        (
-            Some(json!({ "status": "on_hold", "hold_reason": reason })),
-            Some(json!({ "status": "paid" })),
-        )
-    })
-    .await?
+    let Some((_turn, txn, order)) =
+        begin_action(db, owner, number, "order.release", key, now, |order| {
+            let reason = order.hold_reason.map(|r| format!("{r:?}"));
+            (
+                Some(json!({ "status": "on_hold", "hold_reason": reason })),
+                Some(json!({ "status": "paid" })),
+            )
+        })
+        .await?
     else {
         return Ok(Done::Already);
     };

@@ -10,8 +10,7 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
-use crate::ssr::db::begin_write;
-use crate::ssr::db::statement;
+use crate::ssr::db::{begin_write, statement};
 use crate::ssr::domain::Owner;
 use crate::ssr::entities::cart::{self, CartStatus};
 use crate::ssr::entities::{cart_line, checkout as checkout_row, product};

@@ -12,8 +12,7 @@ use sea_orm::{
 use super::by_stripe_session;
 use super::stock::return_stock;
 use crate::error::AppError;
-use crate::ssr::db::adopt;
-use crate::ssr::db::begin_write;
+use crate::ssr::db::{adopt, begin_write};
 use crate::ssr::entities::checkout::{self, CheckoutStatus};
 
 /// Ends a checkout that was not paid: its status becomes `status` if it is still
