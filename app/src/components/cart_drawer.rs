@@ -19,17 +19,13 @@ use crate::icon;
 #[island]
 pub fn CartDrawer(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    client::open_from_the_cart_link();
+    client::start();
     view! {
         <dialog
             id="cart-drawer"
             aria-labelledby="cart-drawer-title"
             data-testid="cart-drawer"
             class="fixed inset-0 m-0 h-full max-h-none w-full max-w-none bg-transparent p-0 text-ink backdrop:bg-ink/40"
-            on:click=client::click
-            on:keydown=client::keep_focus_inside
-            on:submit=client::submit
-            on:close=client::back_to_the_link
         >
             {children()}
         </dialog>
@@ -62,24 +58,18 @@ pub fn DrawerPanel() -> impl IntoView {
     }
 }
 
-/// On the server the handlers are never called.
-#[cfg(not(feature = "hydrate"))]
-mod client {
-    pub fn click(_: leptos::ev::MouseEvent) {}
-    pub fn keep_focus_inside(_: leptos::ev::KeyboardEvent) {}
-    pub fn submit(_: leptos::ev::SubmitEvent) {}
-    pub fn back_to_the_link(_: leptos::ev::Event) {}
-}
-
 #[cfg(feature = "hydrate")]
 mod client {
-    use leptos::ev::{Event, KeyboardEvent, MouseEvent, SubmitEvent};
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{JsCast, JsValue};
-    use web_sys::{Document, Element, HtmlDialogElement, HtmlElement};
+    use web_sys::{
+        Document, Element, Event, HtmlDialogElement, HtmlElement, KeyboardEvent, MouseEvent,
+    };
 
     use crate::components::drawn_in_browser::draw_cart;
-    use crate::components::live_parts::{claim, elements, parse, post_form, show, BUSY};
+    use crate::components::live_parts::{
+        claim, elements, listen, parse, post_form, show, target_element, BUSY,
+    };
 
     const CART_PAGE: &str = "/cart";
 
@@ -87,43 +77,67 @@ mod client {
         document().get_element_by_id("cart-drawer")?.dyn_into().ok()
     }
 
-    /// A plain click on the header's cart link opens the drawer instead of the
-    /// cart page (anywhere but on the cart page). Once for the page.
-    pub fn open_from_the_cart_link() {
-        let handle = window_event_listener(leptos::ev::click, move |ev: MouseEvent| {
-            let plain = ev.button() == 0
-                && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
-            let on_cart_link = ev
-                .target()
-                .and_then(|target| target.dyn_into::<Element>().ok())
-                .and_then(|element| element.closest("[data-cart-link]").ok().flatten())
-                .is_some();
-            let on_cart_page = window()
-                .location()
-                .pathname()
-                .is_ok_and(|path| path == CART_PAGE);
-            if ev.default_prevented() || !plain || !on_cart_link || on_cart_page {
-                return;
-            }
-            let Some(dialog) = dialog() else {
+    /// Listens, once for the page: to the drawer's own events, and to clicks on
+    /// the header's cart link.
+    pub fn start() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let Some(drawer) = dialog() else {
                 return;
             };
-            ev.prevent_default();
-            if dialog.show_modal().is_err() {
-                return;
-            }
-            if let Some(region) = document().get_element_by_id("drawer-cart-error") {
-                region.set_inner_html("");
-            }
-            leptos::task::spawn_local(async {
-                if !load().await {
-                    // The cart page itself, then.
-                    let _ = window().location().assign(CART_PAGE);
+            listen(
+                &drawer,
+                &["click", "keydown", "submit", "close"],
+                |ev| match ev.type_().as_str() {
+                    "click" => click(&ev),
+                    "keydown" => {
+                        if let Some(key) = ev.dyn_ref::<KeyboardEvent>() {
+                            keep_focus_inside(key);
+                        }
+                    }
+                    "submit" => submit(&ev),
+                    _ => back_to_the_link(),
+                },
+            );
+            listen(&window(), &["click"], |ev| {
+                if let Some(click) = ev.dyn_ref::<MouseEvent>() {
+                    open_from_the_cart_link(click);
                 }
             });
         });
-        // The listener lives as long as the page.
-        std::mem::forget(handle);
+    }
+
+    /// A plain click on the header's cart link opens the drawer instead of the
+    /// cart page (anywhere but on the cart page).
+    fn open_from_the_cart_link(ev: &MouseEvent) {
+        let plain =
+            ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+        let on_cart_link = target_element(ev)
+            .and_then(|element| element.closest("[data-cart-link]").ok().flatten())
+            .is_some();
+        let on_cart_page = window()
+            .location()
+            .pathname()
+            .is_ok_and(|path| path == CART_PAGE);
+        if ev.default_prevented() || !plain || !on_cart_link || on_cart_page {
+            return;
+        }
+        let Some(dialog) = dialog() else {
+            return;
+        };
+        ev.prevent_default();
+        if dialog.show_modal().is_err() {
+            return;
+        }
+        if let Some(region) = document().get_element_by_id("drawer-cart-error") {
+            region.set_inner_html("");
+        }
+        leptos::task::spawn_local(async {
+            if !load().await {
+                // The cart page itself, then.
+                let _ = window().location().assign(CART_PAGE);
+            }
+        });
     }
 
     /// The cart, drawn in the drawer by the browser. False when the store
@@ -150,11 +164,8 @@ mod client {
 
     /// The close button, or a click on the backdrop (anywhere in the dialog
     /// outside its panel), closes it.
-    pub fn click(ev: MouseEvent) {
-        let Some(target) = ev
-            .target()
-            .and_then(|target| target.dyn_into::<Element>().ok())
-        else {
+    fn click(ev: &Event) {
+        let Some(target) = target_element(ev) else {
             return;
         };
         let on_close = target
@@ -172,7 +183,7 @@ mod client {
 
     /// Closed: the focus goes back to the cart link (drawn anew if the badge
     /// changed meanwhile).
-    pub fn back_to_the_link(_: Event) {
+    fn back_to_the_link() {
         if let Some(link) = document()
             .query_selector("[data-cart-link]")
             .ok()
@@ -185,7 +196,7 @@ mod client {
 
     /// Tab from the last control goes to the first, Shift+Tab from the first to
     /// the last: the focus stays in the drawer while it is open.
-    pub fn keep_focus_inside(ev: KeyboardEvent) {
+    fn keep_focus_inside(ev: &KeyboardEvent) {
         if ev.key() != "Tab" {
             return;
         }
@@ -218,8 +229,8 @@ mod client {
     /// refusal comes back as the cart page's message); the page's badge takes
     /// the store's answer and the cart is drawn again. Checkout is left to the
     /// browser.
-    pub fn submit(ev: SubmitEvent) {
-        let Some((form, fields)) = claim(&ev) else {
+    fn submit(ev: &Event) {
+        let Some((form, fields)) = claim(ev) else {
             return;
         };
         leptos::task::spawn_local(async move {

@@ -14,39 +14,52 @@ use leptos::prelude::*;
 /// It also moves the number of a quantity stepper: a `data-step` button adds its
 /// step to the `data-max` input beside it, within `1..=max`.
 ///
+/// It listens from the document, once for the page, to events inside any
+/// element it marks `data-in-place`, so several on one page share one listener.
 /// Before hydration, and without JavaScript, every form is a plain form.
 #[island]
 pub fn InPlace(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    client::forget_busy_forms_on_return();
+    client::start();
     view! {
-        <div class="contents" on:submit=client::submit on:click=client::click on:input=client::input>
+        <div class="contents" data-in-place="">
             {children()}
         </div>
     }
-}
-
-/// On the server the handlers are never called.
-#[cfg(not(feature = "hydrate"))]
-mod client {
-    pub fn submit(_: leptos::ev::SubmitEvent) {}
-    pub fn click(_: leptos::ev::MouseEvent) {}
-    pub fn input(_: leptos::ev::Event) {}
 }
 
 #[cfg(feature = "hydrate")]
 mod client {
     use leptos::prelude::{document, window};
     use leptos::wasm_bindgen::{JsCast, JsValue};
-    use web_sys::{
-        Element, Event, HtmlFormElement, HtmlInputElement, MouseEvent, SubmitEvent, Url,
-        UrlSearchParams,
+    use web_sys::{Element, Event, HtmlFormElement, HtmlInputElement, Url, UrlSearchParams};
+
+    use crate::components::live_parts::{
+        claim, elements, listen, parse, post_form, show, target_element, BUSY,
     };
 
-    use crate::components::live_parts::{claim, elements, parse, post_form, show, BUSY};
+    /// Listens, once for the page, to the forms and steppers inside every
+    /// `InPlace` (marked `data-in-place`), and to the page coming back.
+    pub fn start() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            listen(&document(), &["submit", "click", "input"], |ev| {
+                let inside = target_element(&ev)
+                    .and_then(|element| element.closest("[data-in-place]").ok().flatten())
+                    .is_some();
+                match ev.type_().as_str() {
+                    _ if !inside => {}
+                    "submit" => submit(&ev),
+                    "click" => click(&ev),
+                    _ => input(&ev),
+                }
+            });
+            listen(&window(), &["pageshow"], |_| forget_busy_forms());
+        });
+    }
 
-    pub fn submit(ev: SubmitEvent) {
-        let Some((form, fields)) = claim(&ev) else {
+    fn submit(ev: &Event) {
+        let Some((form, fields)) = claim(ev) else {
             return;
         };
         leptos::task::spawn_local(async move {
@@ -70,11 +83,9 @@ mod client {
     }
 
     /// A stepper's Minus or Plus: moves the number beside it.
-    pub fn click(ev: MouseEvent) {
-        let Some(button) = ev
-            .target()
-            .and_then(|target| target.dyn_into::<Element>().ok())
-            .and_then(|element| element.closest("[data-step]").ok().flatten())
+    fn click(ev: &Event) {
+        let Some(button) =
+            target_element(ev).and_then(|element| element.closest("[data-step]").ok().flatten())
         else {
             return;
         };
@@ -92,7 +103,7 @@ mod client {
     }
 
     /// A number typed into a stepper: Minus and Plus follow it.
-    pub fn input(ev: Event) {
+    fn input(ev: &Event) {
         if let Some(input) = ev
             .target()
             .and_then(|target| target.dyn_into::<HtmlInputElement>().ok())
@@ -138,18 +149,12 @@ mod client {
     }
 
     /// A page brought back by the Back button (from the payment page) would
-    /// otherwise keep the spinner of the form that left it. Once for the page.
-    pub fn forget_busy_forms_on_return() {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            // The listener lives as long as the page.
-            leptos::prelude::window_event_listener(leptos::ev::pageshow, |_| {
-                if let Ok(forms) = document().query_selector_all("form[aria-busy]") {
-                    for form in elements(&forms) {
-                        let _ = form.remove_attribute(BUSY);
-                    }
-                }
-            });
-        });
+    /// otherwise keep the spinner of the form that left it.
+    fn forget_busy_forms() {
+        if let Ok(forms) = document().query_selector_all("form[aria-busy]") {
+            for form in elements(&forms) {
+                let _ = form.remove_attribute(BUSY);
+            }
+        }
     }
 }

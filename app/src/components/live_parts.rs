@@ -2,11 +2,12 @@
 //! store's own rendering of a page, for the islands that change what they show.
 
 use leptos::prelude::{document, window};
+use leptos::wasm_bindgen::closure::Closure;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Document, DomParser, Element, FormData, Headers, HtmlElement, HtmlFormElement, NodeList,
-    RequestInit, Response, SubmitEvent, SupportedType, UrlSearchParams,
+    Document, DomParser, Element, Event, EventTarget, FormData, Headers, HtmlElement,
+    HtmlFormElement, NodeList, RequestInit, Response, SubmitEvent, SupportedType, UrlSearchParams,
 };
 
 /// A form's attribute while its answer is on the way.
@@ -15,6 +16,23 @@ pub const BUSY: &str = "aria-busy";
 /// The elements of a query's answer.
 pub fn elements(list: &NodeList) -> impl Iterator<Item = Element> + '_ {
     (0..list.length()).filter_map(|index| list.item(index)?.dyn_into::<Element>().ok())
+}
+
+/// Calls `handler` with every event of the `kinds` that reaches `target`, for
+/// as long as the page lives. The islands listen with the browser's own
+/// listeners rather than Leptos' typed `on:` handlers: one closure for several
+/// kinds keeps the first load smaller.
+pub fn listen(target: &EventTarget, kinds: &[&str], handler: impl Fn(Event) + 'static) {
+    let handler = Closure::<dyn Fn(Event)>::new(handler);
+    for kind in kinds {
+        let _ = target.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+    }
+    handler.forget();
+}
+
+/// The element an event happened on.
+pub fn target_element(ev: &Event) -> Option<Element> {
+    ev.target()?.dyn_into().ok()
 }
 
 /// Makes `change` to the page, then puts the focus back on the control that
@@ -87,7 +105,7 @@ pub async fn parse(answer: &Response) -> Result<Document, JsValue> {
 /// busy and its fields read. `None` leaves the event to the browser (a form that
 /// navigates, or cannot be read), or swallows a second press while the first
 /// answer is on the way.
-pub fn claim(ev: &SubmitEvent) -> Option<(HtmlFormElement, UrlSearchParams)> {
+pub fn claim(ev: &Event) -> Option<(HtmlFormElement, UrlSearchParams)> {
     if ev.default_prevented() {
         return None;
     }
@@ -101,7 +119,8 @@ pub fn claim(ev: &SubmitEvent) -> Option<(HtmlFormElement, UrlSearchParams)> {
         let _ = form.set_attribute(BUSY, "true");
         return None;
     }
-    let fields = fields(&form, ev.submitter()).ok()?;
+    let submitter = ev.dyn_ref::<SubmitEvent>().and_then(SubmitEvent::submitter);
+    let fields = fields(&form, submitter).ok()?;
     ev.prevent_default();
     let _ = form.set_attribute(BUSY, "true");
     Some((form, fields))
