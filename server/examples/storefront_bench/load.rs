@@ -324,7 +324,8 @@ fn gzip_size(bytes: &[u8], scratch: &Path) -> usize {
     output.stdout.len()
 }
 
-/// The bytes a first visit to /cart fetches besides the HTML: CSS, JS, WASM.
+/// The bytes a first visit to /cart fetches besides the HTML: CSS, JS, WASM,
+/// and the JS modules the page's JS imports (the split loader).
 pub async fn first_load(base: &str, scratch: &Path) -> (Vec<(String, usize, usize)>, usize) {
     let client = reqwest::Client::new();
     let html = client
@@ -342,7 +343,9 @@ pub async fn first_load(base: &str, scratch: &Path) -> (Vec<(String, usize, usiz
         }
     }
     let mut sizes = Vec::new();
-    for asset in assets {
+    let mut next = 0;
+    while let Some(asset) = assets.get(next).cloned() {
+        next += 1;
         let bytes = client
             .get(format!("{base}{asset}"))
             .send()
@@ -351,7 +354,27 @@ pub async fn first_load(base: &str, scratch: &Path) -> (Vec<(String, usize, usiz
             .bytes()
             .await
             .unwrap();
+        if asset.ends_with(".js") {
+            for module in js_imports(&String::from_utf8_lossy(&bytes)) {
+                let path = format!("/pkg/{module}");
+                if !assets.contains(&path) {
+                    assets.push(path);
+                }
+            }
+        }
         sizes.push((asset, bytes.len(), gzip_size(&bytes, scratch)));
     }
     (sizes, html.len())
+}
+
+/// The modules a JS module imports statically from beside it (`from"./x.js"`).
+fn js_imports(js: &str) -> Vec<String> {
+    js.split("from")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start().strip_prefix(['"', '\''])?;
+            let module = rest.split(['"', '\'']).next()?.strip_prefix("./")?;
+            (module.ends_with(".js") && !module.contains('/')).then(|| module.to_owned())
+        })
+        .collect()
 }
