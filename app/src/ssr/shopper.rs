@@ -125,7 +125,10 @@ pub async fn start_session(state: &AppState) -> Result<shopper_session::Model, A
         "Too many new carts have been started from your network. Please try again in an hour.",
     )
     .await?;
-    let NewSession { token, session } = sessions::create(&state.db, None, now).await?;
+    let NewSession { token, session } = {
+        let _turn = crate::ssr::db::take_turn(&state.db).await;
+        sessions::create(&state.db, None, now).await?
+    };
     set_cookie(sessions::cookie(&token, secure(state)));
     Ok(session)
 }

@@ -74,3 +74,56 @@ async fn sqlite_writers_take_turns_across_pools_on_one_file() {
     other.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A statement that writes on its own (here a throttled attempt, which every
+/// checkout and every new guest cart writes) waits for its turn too, rather
+/// than meeting SQLite's busy handler when a writer holds the lock.
+#[tokio::test]
+async fn a_throttled_attempt_waits_its_turn_behind_a_writer() {
+    use app::ssr::entities::attempt::Action;
+    use app::ssr::services::throttle::{self, Limit};
+
+    let dir = crate::helpers::fresh_data_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+    let one = db::connect(&url).await.unwrap();
+    db::migrate(&one).await.unwrap();
+    let other = db::connect(&url).await.unwrap();
+    let limit = Limit {
+        max: 5,
+        window_secs: 3600,
+    };
+
+    let (turn, txn) = db::begin_write(&one).await.unwrap();
+    let mut attempt = tokio::spawn(async move {
+        let admitted = throttle::admit(
+            &other,
+            Action::Checkout,
+            "203.0.113.9",
+            None,
+            limit,
+            1,
+            "no",
+        )
+        .await;
+        (admitted.is_ok(), other)
+    });
+    // Without a turn the attempt is written at once: the writer has not yet
+    // written anything, so SQLite's lock is free.
+    let let_in = tokio::time::timeout(std::time::Duration::from_millis(500), &mut attempt).await;
+    assert!(
+        let_in.is_err(),
+        "the attempt was written during the writer's turn"
+    );
+
+    txn.commit().await.unwrap();
+    drop(turn);
+    let (admitted, other) = attempt.await.unwrap();
+    assert!(
+        admitted,
+        "the attempt is admitted once the turn is given up"
+    );
+    one.close().await.unwrap();
+    other.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

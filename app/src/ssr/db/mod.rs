@@ -5,7 +5,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
 mod write_turn;
-pub use write_turn::{begin_write, WriteTurn};
+pub use write_turn::{begin_write, take_turn, WriteTurn};
 
 /// Opens a pool to `url` (SQLite or PostgreSQL), tuned for this store.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {

@@ -31,12 +31,20 @@ pub struct WriteTurn {
 pub async fn begin_write(
     db: &DatabaseConnection,
 ) -> Result<(WriteTurn, DatabaseTransaction), DbErr> {
-    let turn = match queue_for(db) {
+    let turn = take_turn(db).await;
+    let txn = db.begin().await?;
+    Ok((turn, txn))
+}
+
+/// This writer's turn, for a statement that writes on its own, outside any
+/// transaction: SQLite makes it a transaction of its own, which meets the busy
+/// handler just the same.
+pub async fn take_turn(db: &DatabaseConnection) -> WriteTurn {
+    let held = match queue_for(db) {
         Some(queue) => Some(queue.lock_owned().await),
         None => None,
     };
-    let txn = db.begin().await?;
-    Ok((WriteTurn { _held: turn }, txn))
+    WriteTurn { _held: held }
 }
 
 /// The queue writers to `db`'s file wait in; none for PostgreSQL, nor for a

@@ -11,7 +11,10 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand_core::OsRng;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -138,7 +141,7 @@ fn decoy_hash() -> String {
 
 /// Creates an account; one client may try only `limit` times an hour.
 pub async fn sign_up(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     email: &str,
     password: &str,
     client: &str,
@@ -174,7 +177,7 @@ pub async fn sign_up(
 /// Checks an email and password. Says only [`SIGN_IN_FAILED`] on any mismatch;
 /// refuses a client past its tries, and slows down an email under attack.
 pub async fn sign_in(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     email: &str,
     password: &str,
     client: &str,

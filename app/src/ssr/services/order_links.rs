@@ -6,7 +6,9 @@
 //! by number and email that matches gives a fresh link; one client gets
 //! [`LOOKUP_TRIES`] failed lookups an hour, so number and email cannot be guessed.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 
 use crate::error::AppError;
 use crate::ssr::entities::attempt::Action;
@@ -86,7 +88,7 @@ pub async fn order_by_token(db: &impl ConnectionTrait, token: &str) -> Result<Or
 /// A link to the order with this number bought with this email, for `client`
 /// within its tries; the same refusal whether the number exists or not.
 pub async fn look_up(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     number: &str,
     email: &str,
     client: &str,

@@ -6,10 +6,12 @@
 //! let five through, where counting first would let all fifty.
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 use crate::error::AppError;
+use crate::ssr::db::take_turn;
 use crate::ssr::entities::attempt::{self, Action};
 
 /// At most `max` attempts per client in `window_secs`.
@@ -62,7 +64,7 @@ pub const LONGEST_WINDOW_SECS: i64 = 60 * 60;
 /// attempts in the window, this one included, are within `limit`; otherwise
 /// answers 429 with `refusal`. The attempt's id, to forget it on success.
 pub async fn admit(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     action: Action,
     client: &str,
     subject: Option<&str>,
@@ -70,7 +72,10 @@ pub async fn admit(
     now: i64,
     refusal: &str,
 ) -> Result<i64, AppError> {
-    let id = record(db, action, client, subject, now).await?;
+    let id = {
+        let _turn = take_turn(db).await;
+        record(db, action, client, subject, now).await?
+    };
     let made = attempt::Entity::find()
         .filter(attempt::Column::Action.eq(action))
         .filter(attempt::Column::Client.eq(client))
