@@ -19,11 +19,17 @@ async fn pragma(txn: &DatabaseTransaction, name: &str) -> String {
         .unwrap()
 }
 
-#[tokio::test]
-async fn every_pooled_sqlite_connection_waits_for_the_writer_and_enforces_foreign_keys() {
+/// A directory of its own with the URL of a new SQLite file in it.
+fn fresh_sqlite_file() -> (std::path::PathBuf, String) {
     let dir = crate::helpers::fresh_data_dir();
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+    (dir, url)
+}
+
+#[tokio::test]
+async fn every_pooled_sqlite_connection_waits_for_the_writer_and_enforces_foreign_keys() {
+    let (dir, url) = fresh_sqlite_file();
     let pool = db::connect(&url).await.unwrap();
 
     // Transactions held open at once each hold a connection of their own.
@@ -46,9 +52,7 @@ async fn every_pooled_sqlite_connection_waits_for_the_writer_and_enforces_foreig
 /// holds its turn, and is as soon as it gives it up.
 #[tokio::test]
 async fn sqlite_writers_take_turns_across_pools_on_one_file() {
-    let dir = crate::helpers::fresh_data_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+    let (dir, url) = fresh_sqlite_file();
     let (one, other) = (
         db::connect(&url).await.unwrap(),
         db::connect(&url).await.unwrap(),
@@ -83,9 +87,7 @@ async fn a_throttled_attempt_waits_its_turn_behind_a_writer() {
     use app::ssr::entities::attempt::Action;
     use app::ssr::services::throttle::{self, Limit};
 
-    let dir = crate::helpers::fresh_data_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+    let (dir, url) = fresh_sqlite_file();
     let one = db::connect(&url).await.unwrap();
     db::migrate(&one).await.unwrap();
     let other = db::connect(&url).await.unwrap();
