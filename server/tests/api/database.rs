@@ -19,6 +19,13 @@ async fn pragma(txn: &DatabaseTransaction, name: &str) -> String {
         .unwrap()
 }
 
+/// Whether `task` has still not finished after half a second.
+async fn still_waiting<T>(task: &mut tokio::task::JoinHandle<T>) -> bool {
+    tokio::time::timeout(std::time::Duration::from_millis(500), task)
+        .await
+        .is_err()
+}
+
 /// A directory of its own with the URL of a new SQLite file in it.
 fn fresh_sqlite_file() -> (std::path::PathBuf, String) {
     let dir = crate::helpers::fresh_data_dir();
@@ -65,9 +72,8 @@ async fn sqlite_writers_take_turns_across_pools_on_one_file() {
         other
     });
     // Without turns the second writer is in within a few milliseconds.
-    let let_in = tokio::time::timeout(std::time::Duration::from_millis(500), &mut second).await;
     assert!(
-        let_in.is_err(),
+        still_waiting(&mut second).await,
         "the second writer went in during the first one's turn"
     );
 
@@ -112,9 +118,8 @@ async fn a_throttled_attempt_waits_its_turn_behind_a_writer() {
     });
     // Without a turn the attempt is written at once: the writer has not yet
     // written anything, so SQLite's lock is free.
-    let let_in = tokio::time::timeout(std::time::Duration::from_millis(500), &mut attempt).await;
     assert!(
-        let_in.is_err(),
+        still_waiting(&mut attempt).await,
         "the attempt was written during the writer's turn"
     );
 
